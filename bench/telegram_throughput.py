@@ -1,0 +1,324 @@
+"""Telegram throughput: N updates through the fake Bot API on loopback, via getUpdates.
+
+    python -m bench.telegram_throughput [-n 5000] [--only a,b,c]
+
+(a) the stock PTB echo bot on PTB's default HTTPX request, (b) the same echo bot on
+:class:`bot.telegram.request.AiohttpRequest`, (c) Buurtbot. The fake server runs in its own process
+(this machine has two cores: one for the server, one for the bot) and is started afresh per variant.
+The N updates are queued before polling starts, so the figure is backlog throughput: updates fully
+handled per second, counted by a handler in a later PTB group (it runs after the real handler is done).
+Every wait is bounded, so the benchmark always stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import logging
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import aiohttp
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.telegram.request import AiohttpRequest
+from tests.fakes import telegram_updates as tu
+
+TOKEN = "123:abc"
+GROUPS = [-1001000000000 - i for i in range(40)]
+RESIDENTS = list(range(5001, 5401))
+CHATTER = [
+    "Goedemorgen buren!",
+    "Heeft iemand een ladder te leen?",
+    "Straatlantaarn bij nr 12 is stuk",
+    "Verdachte auto in de Krispijnseweg, grijze bus",
+    "Dank jullie wel",
+    "Wie doet er mee zaterdag?",
+]
+COMMANDS = ["/start", "/regels", "/help", "/melding fiets gestolen bij station", "/regels@buurtbot_test_bot"]
+
+PTBApp = Application[Any, Any, Any, Any, Any, Any]
+# A variant gets the fake's base URL and the database kind, and returns a runner.
+AppFactory = Callable[[str, str], Awaitable["Runner"]]
+
+
+def realistic_mix(n: int, seed: int = 7) -> list[dict[str, Any]]:
+    """Commands ~15 %, group/private chatter ~65 %, button presses ~20 %."""
+    rnd = random.Random(seed)
+    updates = []
+    for i in range(1, n + 1):
+        uid = rnd.choice(RESIDENTS)
+        who = tu.user(uid, f"Bewoner {uid}")
+        private = rnd.random() < 0.3
+        chat = tu.private_chat(uid) if private else tu.group_chat(rnd.choice(GROUPS))
+        roll = rnd.random()
+        if roll < 0.15:
+            update = tu.text_update(chat, who, rnd.choice(COMMANDS), message_id=i, update_id=i)
+        elif roll < 0.80:
+            update = tu.text_update(chat, who, rnd.choice(CHATTER), message_id=i, update_id=i)
+        else:
+            update = tu.callback_update(
+                chat, who, f"rules:ok:{i % 7}", query_id=f"q{i}", message_id=i, update_id=i
+            )
+        updates.append(update)
+    return updates
+
+
+# --- (a)/(b): PTB's echobot example, plus an answer to button presses ----------------------------
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(update.effective_message.text or "")
+
+
+async def _command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text("Hoi! Ik ben een echo-bot.")
+
+
+async def _button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
+def _echo_app(builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any]) -> PTBApp:
+    app = builder.build()
+    app.add_handler(CommandHandler(["start", "help"], _command))
+    app.add_handler(MessageHandler(filters.COMMAND, _command))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
+    app.add_handler(CallbackQueryHandler(_button))
+    return app
+
+
+class Runner(Protocol):
+    ptb: PTBApp
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    async def settled(self) -> bool: ...  # every reply of the handled updates has been sent
+
+
+class EchoRunner:
+    def __init__(self, ptb: PTBApp) -> None:
+        self.ptb = ptb
+
+    async def start(self) -> None:
+        await self.ptb.initialize()
+        await self.ptb.start()
+        assert self.ptb.updater is not None
+        await self.ptb.updater.start_polling(poll_interval=0.0, timeout=5)
+
+    async def stop(self) -> None:
+        assert self.ptb.updater is not None
+        await self.ptb.updater.stop()
+        await self.ptb.stop()
+        await self.ptb.shutdown()
+
+    async def settled(self) -> bool:
+        return True  # the echo handlers return after their reply was sent
+
+
+class BuurtbotRunner:
+    """The real bot: polling, adapter, router, handlers, outbox in the database, sender."""
+
+    def __init__(self, base_url: str, database_url: str) -> None:
+        from bot.app import build_app
+        from bot.settings import load_settings
+        from bot.telegram.run import TelegramRuntime
+
+        settings = load_settings(
+            _env_file=None,
+            database_url=database_url,
+            telegram_bot_token=TOKEN,
+            telegram_api_base_url=base_url,
+            pseudonym_secret="bench",
+        )
+        self.app = build_app(settings)
+        self.runtime = TelegramRuntime(self.app, settings)
+        self.ptb = self.runtime.ptb
+
+    async def start(self) -> None:
+        await self.runtime.start()
+
+    async def stop(self) -> None:
+        await self.runtime.stop()
+        await self.app.close()
+
+    async def settled(self) -> bool:
+        from storage.outbox import pending_count
+
+        async with self.app.services.db() as session:
+            return await pending_count(session) == 0
+
+
+def fresh_database(kind: str) -> str:
+    """An empty, migrated database for one run (SQLite file, or a new PostgreSQL database)."""
+    from storage.migrate import upgrade
+
+    if kind == "postgres":
+        from tests import pg
+
+        url = pg.create_database()
+    else:
+        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='bench-')}/buurtbot.db"
+    upgrade(url)
+    return url
+
+
+async def stock_echo(base_url: str, db: str) -> Runner:
+    return EchoRunner(_echo_app(ApplicationBuilder().token(TOKEN).base_url(base_url)))
+
+
+async def aiohttp_echo(base_url: str, db: str) -> Runner:
+    request, updates_request = AiohttpRequest.pair()
+    builder = ApplicationBuilder().token(TOKEN).base_url(base_url)
+    return EchoRunner(_echo_app(builder.request(request).get_updates_request(updates_request)))
+
+
+async def buurtbot(base_url: str, db: str) -> Runner:
+    return BuurtbotRunner(base_url, await asyncio.to_thread(fresh_database, db))
+
+
+VARIANTS: dict[str, tuple[str, AppFactory]] = {
+    "a": ("stock PTB echo bot (HTTPX)", stock_echo),
+    "b": ("PTB echo bot on AiohttpRequest", aiohttp_echo),
+    "c": ("Buurtbot", buurtbot),
+}
+
+
+# --- the fake server in its own process -----------------------------------------------------------
+@dataclass
+class FakeProcess:
+    proc: subprocess.Popen[str]
+    port: int
+
+    @classmethod
+    def start(cls) -> FakeProcess:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.fakes.telegram_api", "--port", "0"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # the port, printed once the server listens
+        if not line.strip():
+            proc.kill()
+            raise RuntimeError("fake Bot API server did not start")
+        return cls(proc, int(line))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+async def _queue(fake: FakeProcess, updates: list[dict[str, Any]]) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{fake.url}/_fake/updates", data=json.dumps(updates)) as resp:
+            resp.raise_for_status()
+        async with session.get(f"{fake.url}/_fake/stats") as resp:
+            result: dict[str, Any] = await resp.json()
+            return result
+
+
+async def _stats(fake: FakeProcess) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as session, session.get(f"{fake.url}/_fake/stats") as resp:
+        result: dict[str, Any] = await resp.json()
+        return result
+
+
+async def run_variant(
+    factory: AppFactory, updates: list[dict[str, Any]], limit: float, db: str
+) -> tuple[float, dict[str, Any]]:
+    """Seconds until every update is handled and its replies sent, and the fake's call counts."""
+    fake = FakeProcess.start()
+    try:
+        await _queue(fake, updates)
+        runner = await factory(f"{fake.url}/bot", db)
+        done = asyncio.Event()
+        handled = 0
+
+        async def count(update: object, context: object) -> None:
+            nonlocal handled
+            handled += 1
+            if handled >= len(updates):
+                done.set()
+
+        runner.ptb.add_handler(TypeHandler(Update, count), group=99)
+        started = time.perf_counter()
+        await runner.start()
+        finished = False
+        try:
+            async with asyncio.timeout(limit):
+                await done.wait()
+                while not await runner.settled():  # noqa: ASYNC110 - a DB count, bounded by the timeout
+                    await asyncio.sleep(0.01)
+                finished = True
+        except TimeoutError:
+            print(f"   gave up after {limit:.0f} s with {handled}/{len(updates)} handled")
+        elapsed = time.perf_counter() - started
+        await runner.stop()
+        return elapsed if finished else float("nan"), await _stats(fake)
+    finally:
+        fake.stop()
+
+
+async def main_async(n: int, only: list[str], db: str = "sqlite") -> dict[str, float]:
+    updates = realistic_mix(n)
+    rates: dict[str, float] = {}
+    for key in only:
+        label, factory = VARIANTS[key]
+        gc.collect()
+        try:
+            seconds, stats = await run_variant(factory, updates, limit=max(60.0, n / 20), db=db)
+        except NotImplementedError as exc:
+            print(f"({key}) {label}: skipped ({exc})")
+            continue
+        rates[key] = n / seconds
+        print(f"({key}) {label}: {rates[key]:8.0f} updates/s  ({seconds:.2f} s; calls {stats['counts']})")
+    for num, den in (("c", "a"), ("c", "b"), ("b", "a")):
+        if num in rates and den in rates:
+            print(f"{num}/{den} = {rates[num] / rates[den]:.2f}")
+    return rates
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("-n", type=int, default=5000)
+    parser.add_argument("--only", default="a,b,c")
+    parser.add_argument(
+        "--db",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="Buurtbot's database (c): an SQLite file or a fresh PostgreSQL database",
+    )
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(main_async(args.n, args.only.split(","), args.db))
+
+
+if __name__ == "__main__":
+    main()

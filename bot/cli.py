@@ -1,0 +1,164 @@
+"""The ``buurtbot`` command: run, console, migrate (features add their own subcommands here)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.settings import Settings, SettingsError, load_settings
+from handlers.types import Msg
+from messages.catalog import Catalog, strip_tags
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _say(key: str, **params: object) -> str:
+    return strip_tags(Catalog.load().render(Msg.of(key, **params)))
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print(f"database up to date: {settings.database_url.split('@')[-1]}")
+    return 0
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_app
+    from bot.console import run_console
+    from storage.migrate import upgrade
+
+    # The console is a chat: keep routine log lines out of it (warnings and errors still show).
+    logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
+    upgrade(settings.database_url)
+
+    async def main() -> None:
+        from bot.campaign_scheduler import CampaignScheduler
+
+        app = build_app(settings)
+        campaigns = CampaignScheduler(app.services)
+        campaigns.start()  # posts land in the outbox; the console prints them with the next line
+        try:
+            await run_console(app)
+        finally:
+            campaigns.shutdown()
+            await app.close()
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.telegram_bot_token is None and settings.whatsapp_enabled:
+        from bot.whatsapp.run import run_whatsapp
+        from storage.migrate import upgrade
+
+        upgrade(settings.database_url)
+        return run_whatsapp(settings)  # WhatsApp has only webhooks: --webhook is implied
+    if settings.telegram_bot_token is None:
+        print(_say("cli.no_token"), file=sys.stderr)
+        return cmd_console(args, settings)
+    from bot.telegram.run import run_telegram  # type: ignore[import-not-found, unused-ignore]
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    return int(run_telegram(settings, webhook=args.webhook))
+
+
+def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
+    """One JSON object for the text argument, or one per stdin line, in order (issue 4)."""
+    import json
+    from datetime import UTC, datetime
+
+    from handlers.reports.parser import parse
+
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    texts = [args.text] if args.text is not None else (line.rstrip("\r\n") for line in sys.stdin)
+    for text in texts:
+        print(json.dumps(parse(text, now, settings.tz).to_json_dict(), ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Erase suspect details older than SUSPECT_DATA_RETENTION_DAYS (the scheduler runs it daily)."""
+    from bot.app import build_app
+    from handlers.reports.privacy import purge
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+
+    async def main() -> int:
+        app = build_app(settings)
+        try:
+            return await purge(app.services)
+        finally:
+            await app.close()
+
+    count = asyncio.run(main())
+    print(_say("reports.cli.purged", count=count, days=settings.suspect_data_retention_days))
+    return 0
+
+
+def cmd_campaigns(args: argparse.Namespace, settings: Settings) -> int:
+    """List every shipped campaign with its default state and next run (no database needed)."""
+    from handlers.campaigns.model import load_campaigns
+    from handlers.campaigns.schedule import TZ, next_run
+    from handlers.clock import SystemClock
+
+    now = SystemClock().now()
+    print(_say("cli.campaigns_header"))
+    for campaign in load_campaigns():
+        upcoming = next_run(campaign, now)
+        when = upcoming.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if upcoming else _say("campaigns.next_none")
+        state = _say("campaigns.state_on" if campaign.enabled_by_default else "campaigns.state_off")
+        title = campaign.title.get(settings.default_locale)
+        print(_say("cli.campaign_line", id=campaign.id, title=title, state=state, next=when))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="buurtbot", description="Buurtbot: buurtpreventie chat bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start the bot (Telegram and/or WhatsApp if set up, else the console)")
+    run.add_argument("--webhook", action="store_true", help="serve webhooks instead of long polling")
+    run.set_defaults(func=cmd_run)
+    sub.add_parser("console", help="chat with the bot in this terminal").set_defaults(func=cmd_console)
+    sub.add_parser("migrate", help="create or upgrade the database tables").set_defaults(func=cmd_migrate)
+    parse = sub.add_parser("parse", help="parse a report text (or stdin lines) into JSON")
+    parse.add_argument("text", nargs="?", help="the text; without it, one text per line from stdin")
+    parse.add_argument("--now", help="resolve relative times against this ISO time (default: now)")
+    parse.set_defaults(func=cmd_parse)
+    sub.add_parser("purge", help="erase suspect details past the retention period").set_defaults(
+        func=cmd_purge
+    )
+    sub.add_parser("campagnes", help="list the awareness campaigns and their next run").set_defaults(
+        func=cmd_campaigns
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(_say("cli.bad_setting", variable=exc.variable, problem=exc.problem), file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    func: Command = args.func
+    return func(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Typed settings, read once from the environment and ``.env`` (pydantic-settings)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from messages.catalog import LOCALES
+
+
+class SettingsError(ValueError):
+    """A setting has a wrong value; ``variable`` names the environment variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+        self.problem = problem
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///data/buurtbot.db"
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    timezone: str = "Europe/Amsterdam"
+    default_locale: str = "nl"
+    # Platform ids of the city-wide administrators, e.g. "telegram:12345,console:ans".
+    beheerders: Annotated[tuple[str, ...], NoDecode] = ()
+    # Key for reporter pseudonyms; empty means "generate one and keep it in the database".
+    pseudonym_secret: SecretStr | None = None
+    dialog_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    max_text_length: int = Field(default=4096, ge=100, le=100_000)
+    # Reports of one incident filed within this many minutes share one card (issue 4).
+    report_link_window_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # Suspect details (person, vehicle, plate, direction, free text) are erased after this many days.
+    suspect_data_retention_days: int = Field(default=30, ge=1, le=3650)
+    log_level: str = "INFO"
+    # Web server for webhooks and /healthz (``buurtbot run --webhook``).
+    port: int = Field(default=8080, ge=1, le=65535)
+    # Public HTTPS URL Telegram posts updates to, e.g. https://bot.example.nl/webhook/telegram
+    webhook_url: str | None = None
+    # Echoed by Telegram in X-Telegram-Bot-Api-Secret-Token: 1-256 characters A-Z a-z 0-9 _ -
+    telegram_webhook_secret: SecretStr | None = None
+    # A municipality's own services file, merged over messages/services.toml (referrals).
+    services_file: str | None = None
+    # A campaign run missed (e.g. during a restart) is still posted this many minutes late, once.
+    campaign_misfire_grace_minutes: int = Field(default=15, ge=0, le=24 * 60)
+    # WhatsApp Cloud API (all optional; WhatsApp is on when token, number id and app secret are set).
+    whatsapp_token: SecretStr | None = None
+    whatsapp_phone_number_id: str = ""
+    whatsapp_app_secret: SecretStr | None = Field(default=None, validate_default=True)
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v25.0"
+    # Approved template for sends outside the 24 h window, "name:language", one body variable {{1}}.
+    whatsapp_alert_template: str = ""
+    whatsapp_messaging_limit: int = Field(default=250, ge=1)  # unique template recipients per 24 h
+    whatsapp_rate_per_second: float = Field(default=50.0, gt=0, le=1000)
+    # Extra plain words that work as commands on WhatsApp: "woord=commando,…" (STOP always works).
+    whatsapp_command_words: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("beheerders", "whatsapp_command_words", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret_chars(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("use 1 to 256 characters: letters, digits, _ and -")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in LOCALES:
+            raise ValueError(f"must be one of {', '.join(LOCALES)}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if value.startswith(("postgres://", "postgresql://")):
+            # Accept the common form and pick the async driver we ship.
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
+        return value
+
+    @field_validator("whatsapp_app_secret")
+    @classmethod
+    def _whatsapp_complete(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        # Half a WhatsApp set-up would fail silently (webhooks refused, nothing sent): say what is missing.
+        given = {
+            "WHATSAPP_TOKEN": info.data.get("whatsapp_token"),
+            "WHATSAPP_PHONE_NUMBER_ID": info.data.get("whatsapp_phone_number_id"),
+            "WHATSAPP_APP_SECRET": value,
+        }
+        missing = [name for name, setting in given.items() if not setting]
+        if 0 < len(missing) < len(given):
+            raise ValueError(f"WhatsApp also needs {', '.join(missing)}")
+        return value
+
+    @field_validator("whatsapp_alert_template")
+    @classmethod
+    def _template_name_language(cls, value: str) -> str:
+        if value and (value.count(":") != 1 or not all(part.strip() for part in value.split(":"))):
+            raise ValueError("use name:language, e.g. buurtbot_alert:nl")
+        return value.strip()
+
+    @field_validator("whatsapp_command_words")
+    @classmethod
+    def _word_pairs(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pair in value:
+            word, _, command = pair.partition("=")
+            if not word.strip() or not command.strip():
+                raise ValueError(f"use woord=commando, not {pair!r}")
+        return value
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return bool(self.whatsapp_token and self.whatsapp_phone_number_id and self.whatsapp_app_secret)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def is_beheerder(self, platform: str, external_id: str) -> bool:
+        return f"{platform}:{external_id}".lower() in {b.lower() for b in self.beheerders}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; a wrong value raises :class:`SettingsError` naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(field.upper(), message) from None

@@ -1,0 +1,205 @@
+"""``buurtbot run`` on Telegram: long polling or webhook, plus the outbox sender, on one event loop.
+
+PTB is the transport only: its ``Application`` fetches updates (polling or our webhook's queue) and
+runs them concurrently through one ``TypeHandler``; our adapter turns them into ``Incoming`` values
+for the neutral router, and replies leave through the outbox and :class:`TelegramTransport`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.app import App, build_app
+from bot.delivery import OutboxDrain, Transport
+from bot.settings import Settings
+from bot.telegram.adapter import ALLOWED_UPDATES, TelegramAdapter
+from bot.telegram.request import AiohttpRequest
+from bot.telegram.sender import BatchSender
+from bot.telegram.transport import TelegramTransport
+from bot.telegram.webhook import telegram_webhook
+from bot.web import RouteAdder, build_web_app, start_web
+from handlers.types import Platform
+from storage.db import is_sqlite
+
+log = logging.getLogger(__name__)
+
+PTBApp = Application[Any, Any, Any, Any, Any, Any]
+CONCURRENT_UPDATES = 64  # updates in flight; each chat is still handled in order (ChatLocks)
+
+
+class ConfigError(RuntimeError):
+    """A setting needed for this mode is missing; the message names it."""
+
+
+def build_ptb(settings: Settings, *, polling: bool) -> PTBApp:
+    if settings.telegram_bot_token is None:
+        raise ConfigError("TELEGRAM_BOT_TOKEN")
+    request, updates_request = AiohttpRequest.pair()
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .request(request)
+        .get_updates_request(updates_request)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .job_queue(None)  # schedules are ours (APScheduler over our tables), not PTB's
+    )
+    if not polling:
+        builder = builder.updater(None)
+    return builder.build()
+
+
+class TelegramRuntime:
+    """Everything a Telegram bot process runs; ``start()``/``stop()`` so tests can drive it."""
+
+    def __init__(
+        self,
+        app: App,
+        settings: Settings,
+        *,
+        webhook: bool = False,
+        extra_routes: tuple[RouteAdder, ...] = (),
+        extra_transports: Mapping[str, Transport] | None = None,
+    ) -> None:
+        self.app = app
+        self.settings = settings
+        self.webhook = webhook
+        self.ptb = build_ptb(settings, polling=not webhook)
+        db_lock = asyncio.Lock() if is_sqlite(settings.database_url) else None
+        self.adapter = TelegramAdapter(app, self.ptb.bot, app.services.clock, db_lock)
+        self.transport = TelegramTransport(self.ptb.bot, app.services.catalog)
+        # Other platforms on the same process (WhatsApp) share the outbox sender and the web server.
+        transports = {Platform.TELEGRAM: self.transport, **(extra_transports or {})}
+        self.drain: OutboxDrain = app.drain(transports)
+        self.sender = BatchSender(
+            app.services.db, transports, app.services.clock, self.drain, db_lock=db_lock
+        )
+        self.extra_routes = extra_routes
+        self.web_runner: web.AppRunner | None = None
+        self._sender: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        self.ptb.add_handler(TypeHandler(Update, self._on_update))
+        self.ptb.add_error_handler(self._on_error)
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.adapter.handle_update(update)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # PTB's own failures (network, unreadable update); handler failures are caught by the router.
+        log.error("telegram update failed: %s", context.error, exc_info=context.error)
+
+    async def enqueue(self, update: Update) -> None:
+        await self.ptb.update_queue.put(update)
+
+    async def start(self) -> None:
+        if self.webhook and (not self.settings.webhook_url or self.settings.telegram_webhook_secret is None):
+            raise ConfigError("WEBHOOK_URL" if not self.settings.webhook_url else "TELEGRAM_WEBHOOK_SECRET")
+        await self.ptb.initialize()  # getMe: the bot's id and @username
+        await self.ptb.start()
+        self._sender = asyncio.create_task(self._send_loop(), name="outbox-sender")
+        if self.webhook:
+            await self._start_webhook()
+        else:
+            assert self.ptb.updater is not None
+            await self.ptb.updater.start_polling(
+                poll_interval=0.0, timeout=30, allowed_updates=list(ALLOWED_UPDATES)
+            )
+            if self.extra_routes:  # e.g. WhatsApp's webhook, which has no polling mode
+                web_app = build_web_app(self.app.services, self.extra_routes)
+                self.web_runner = await start_web(web_app, self.settings.port)
+        mode = "webhook" if self.webhook else "polling"
+        log.info("telegram bot @%s running (%s)", self.ptb.bot.username, mode)
+
+    async def _start_webhook(self) -> None:
+        secret = self.settings.telegram_webhook_secret
+        assert secret is not None and self.settings.webhook_url
+        route = telegram_webhook(self.ptb.bot, secret.get_secret_value(), self.enqueue)
+        web_app = build_web_app(self.app.services, (route, *self.extra_routes))
+        self.web_runner = await start_web(web_app, self.settings.port)
+        await self.ptb.bot.set_webhook(
+            self.settings.webhook_url,
+            secret_token=secret.get_secret_value(),
+            allowed_updates=list(ALLOWED_UPDATES),
+        )
+
+    async def _send_loop(self) -> None:
+        """Deliver outbox rows as they come (the paced sender replaces this simple drain)."""
+        outbox = self.app.services.outbox
+        while not self._stopping.is_set():
+            try:
+                attempted = await self.sender.send_due()
+            except Exception:
+                log.exception("outbox sender failed; retrying")
+                attempted = 0
+            if attempted == 0:
+                await outbox.wait(1.0)
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self.ptb.updater is not None and self.ptb.updater.running:
+            await self.ptb.updater.stop()
+        if self.web_runner is not None:
+            await self.web_runner.cleanup()  # the webhook stays registered: Telegram keeps updates
+        if self.ptb.running:
+            await self.ptb.stop()
+        if self._sender is not None:
+            self.app.services.outbox.wake()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._sender, 5)
+        await self.ptb.shutdown()
+
+
+async def serve(settings: Settings, webhook: bool) -> None:
+    app = build_app(settings)
+    async with contextlib.AsyncExitStack() as resources:
+        extra_routes, extra_transports = await other_platforms(app, settings, resources)
+        runtime = TelegramRuntime(
+            app, settings, webhook=webhook, extra_routes=extra_routes, extra_transports=extra_transports
+        )
+        await _serve_until_signal(app, runtime)
+
+
+async def other_platforms(
+    app: App, settings: Settings, resources: contextlib.AsyncExitStack
+) -> tuple[tuple[RouteAdder, ...], dict[str, Transport]]:
+    """WhatsApp, when configured: its webhook routes and its outbox transport."""
+    if not settings.whatsapp_enabled:
+        return (), {}
+    import aiohttp
+
+    from bot.whatsapp.setup import build_whatsapp
+
+    http = await resources.enter_async_context(aiohttp.ClientSession())
+    whatsapp = build_whatsapp(app, settings, http)
+    return (whatsapp.add_routes,), {Platform.WHATSAPP: whatsapp.transport}
+
+
+async def _serve_until_signal(app: App, runtime: TelegramRuntime) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await runtime.start()
+        await stop.wait()
+    finally:
+        await runtime.stop()
+        await app.close()
+
+
+def run_telegram(settings: Settings, webhook: bool = False) -> int:
+    try:
+        asyncio.run(serve(settings, webhook))
+    except ConfigError as missing:
+        log.error("setting %s is needed for this mode", missing)
+        return 2
+    return 0

@@ -1,0 +1,73 @@
+"""Who is speaking, where, and what they may do: resolved once per update."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.services import Services
+from handlers.types import Incoming
+from storage.chats import ensure_chat
+from storage.models import Chat, Person, Role, RoleName
+from storage.people import ensure_person, pseudonym_secret, roles_of
+
+
+class Audience(StrEnum):
+    EVERYONE = "everyone"
+    GROUP_ADMIN = "group_admin"  # admins of this group, coordinators of its area, beheerders
+    COORDINATOR = "coordinator"  # coordinators (any area) and beheerders
+    BEHEERDER = "beheerder"
+
+
+@dataclass(frozen=True)
+class Actor:
+    chat: Chat
+    person: Person | None
+    roles: tuple[Role, ...]
+    is_beheerder: bool
+    is_chat_admin: bool
+
+    def coordinates(self, area_id: int | None) -> bool:
+        return self.is_beheerder or any(
+            r.role == RoleName.COORDINATOR and r.area_id == area_id for r in self.roles
+        )
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.is_beheerder or any(r.role == RoleName.COORDINATOR for r in self.roles)
+
+    def may(self, audience: Audience) -> bool:
+        match audience:
+            case Audience.EVERYONE:
+                return True
+            case Audience.GROUP_ADMIN:
+                return self.is_chat_admin or self.coordinates(self.chat.area_id)
+            case Audience.COORDINATOR:
+                return self.is_coordinator
+            case Audience.BEHEERDER:
+                return self.is_beheerder
+
+
+async def resolve_actor(session: AsyncSession, incoming: Incoming, services: Services) -> Actor:
+    """Find or create the chat and the person, with their roles."""
+    now = services.clock.now()
+    chat = await ensure_chat(
+        session, incoming.platform, incoming.chat_id, incoming.chat_kind, incoming.chat_title, now
+    )
+    if incoming.sender is None:
+        return Actor(chat, None, (), False, False)
+    sender = incoming.sender
+    secret = await pseudonym_secret(
+        session,
+        services.settings.pseudonym_secret.get_secret_value() if services.settings.pseudonym_secret else None,
+    )
+    person = await ensure_person(
+        session, incoming.platform, sender.external_id, sender.display_name, sender.username, now, secret
+    )
+    roles = tuple(await roles_of(session, person.id))
+    is_beheerder = services.settings.is_beheerder(incoming.platform, sender.external_id) or any(
+        r.role == RoleName.BEHEERDER for r in roles
+    )
+    return Actor(chat, person, roles, is_beheerder, sender.is_chat_admin)

@@ -1,0 +1,153 @@
+"""The first conversation: /start, /help, /regels, /taal, /wijk, /stop and group membership events."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.access import Actor, Audience, resolve_actor
+from handlers.services import Services
+from handlers.types import Incoming, Msg, Reply
+from messages.catalog import LOCALES
+from storage.chats import create_area, find_area, list_areas, migrate_chat, set_active
+from storage.dialogs import end_dialog
+from storage.models import AppState
+
+# Joins closer together than this count as one burst: the group gets one welcome, not ten.
+WELCOME_BURST = timedelta(minutes=10)
+
+
+async def start(incoming: Incoming, services: Services) -> list[Reply]:
+    key = "start.group" if incoming.is_group else "start.private"
+    name = incoming.sender.display_name if incoming.sender else ""
+    return [Reply.say(key, name=name)]
+
+
+async def rules(incoming: Incoming, services: Services) -> list[Reply]:
+    return [Reply.say("rules.text")]
+
+
+async def help_(incoming: Incoming, services: Services) -> list[Reply]:
+    """Only the commands this person may use here."""
+    from handlers.routes import ROUTES  # the table is composed in routes.py, which imports us
+
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        await session.commit()
+    lines = [
+        Msg.of("help.line", command=name, text=Msg.of(command.help_key))
+        for name, command in ROUTES.commands.items()
+        if _visible(command.where, incoming) and actor.may(command.audience)
+    ]
+    return [Reply((Msg.of("help.header"), Msg.of("text.lines", lines=tuple(lines))))]
+
+
+def _visible(where: str, incoming: Incoming) -> bool:
+    return where == "anywhere" or (where == "group") == incoming.is_group
+
+
+async def language(incoming: Incoming, services: Services) -> list[Reply]:
+    choice = incoming.args.strip().lower()
+    if choice not in LOCALES:
+        return [Reply.say("taal.usage", choices=" | ".join(LOCALES))]
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        if incoming.is_group and not actor.may(Audience.GROUP_ADMIN):
+            return [Reply.say("error.not_allowed", reason=Msg.of("reason.group_admin"))]
+        actor.chat.locale = choice
+        if actor.person is not None and not incoming.is_group:
+            actor.person.locale = choice
+        await session.commit()
+    return [Reply((Msg.of("taal.set"),))]
+
+
+async def link_area(incoming: Incoming, services: Services) -> list[Reply]:
+    """/wijk NAAM links this group to an area; beheerders may create a new area this way."""
+    name = incoming.args.strip()
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        if not name:
+            return [await _current_area(session, actor)]
+        if not actor.may(Audience.GROUP_ADMIN):
+            return [Reply.say("error.not_allowed", reason=Msg.of("reason.group_admin"))]
+        area = await find_area(session, name)
+        created = False
+        if area is None:
+            if not actor.is_beheerder:
+                known = ", ".join(a.name for a in await list_areas(session)) or "-"
+                return [Reply.say("wijk.unknown", name=name[:100], known=known)]
+            area = await create_area(session, name, services.clock.now())
+            created = True
+        actor.chat.area_id = area.id
+        await session.commit()
+    key = "wijk.created_and_linked" if created else "wijk.linked"
+    return [Reply.say(key, name=area.name)]
+
+
+async def _current_area(session: AsyncSession, actor: Actor) -> Reply:
+    if actor.chat.area_id is None:
+        return Reply.say("wijk.none")
+    from storage.models import Area
+
+    area = await session.get(Area, actor.chat.area_id)
+    return Reply.say("wijk.current", name=area.name if area else "?")
+
+
+async def stop(incoming: Incoming, services: Services) -> list[Reply]:
+    """/stop ends whatever dialog this person has in this chat."""
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        ended = actor.person is not None and await end_dialog(session, actor.chat.id, actor.person.id)
+        await session.commit()
+    return [Reply.say("stop.done" if ended else "stop.nothing")]
+
+
+async def bot_added(incoming: Incoming, services: Services) -> list[Reply]:
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        actor.chat.active = True
+        await session.commit()
+    return [Reply((Msg.of("group.intro"), Msg.of("rules.text"), Msg.of("group.link_hint")))]
+
+
+async def bot_removed(incoming: Incoming, services: Services) -> list[Reply]:
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        await set_active(session, actor.chat.id, False)
+        await session.commit()
+    return []
+
+
+async def members_joined(incoming: Incoming, services: Services) -> list[Reply]:
+    """Welcome new members with the house rules, at most once per burst of joins."""
+    now = services.clock.now()
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        key = f"welcome:{actor.chat.id}"
+        last = await session.get(AppState, key)
+        if last is not None and now - datetime.fromisoformat(last.value) < WELCOME_BURST:
+            last.value = now.isoformat()  # a burst goes on as long as people keep joining
+            await session.commit()
+            return []
+        if last is None:
+            session.add(AppState(key=key, value=now.isoformat()))
+        else:
+            last.value = now.isoformat()
+        await session.commit()
+    return [Reply((Msg.of("group.welcome"), Msg.of("rules.text")))]
+
+
+async def chat_migrated(incoming: Incoming, services: Services) -> list[Reply]:
+    if incoming.new_chat_id:
+        async with services.db() as session:
+            await migrate_chat(session, incoming.platform, incoming.chat_id, incoming.new_chat_id)
+            await session.commit()
+    return []
+
+
+async def private_fallback(incoming: Incoming, services: Services) -> list[Reply]:
+    """Text nobody claimed: quiet in groups, a pointer to /help in private."""
+    if incoming.is_group or not incoming.text.strip():
+        return []
+    return [Reply.say("chatter.private")]

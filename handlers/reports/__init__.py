@@ -1,0 +1,1 @@
+"""Reports: residents' signals (SAAR) become structured, stored reports with a card in the group."""

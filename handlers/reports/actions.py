@@ -1,0 +1,168 @@
+"""What residents and coordinators do with a card: 112 gebeld, ik zie het ook, doorgeven, afsluiten.
+
+Also ``/meldingen``: the open reports of this group's area (or of the coordinator's areas).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.access import Actor, resolve_actor
+from handlers.reports.cards import card_chats, card_replies, place_text, time_text
+from handlers.services import Services
+from handlers.types import Incoming, Msg, Platform, Reply, Target
+from storage.models import Area, Chat, Person, RoleName
+from storage.reports import (
+    Report,
+    ReportStatus,
+    TapKind,
+    add_tap,
+    get_by_short_id,
+    incident_members,
+    open_reports,
+)
+
+
+async def _root(session: AsyncSession, short_id: str) -> Report | None:
+    report = await get_by_short_id(session, short_id)
+    if report is not None and report.incident_id is not None:
+        return await session.get(Report, report.incident_id)
+    return report
+
+
+def _may_manage(actor: Actor, root: Report) -> bool:
+    """Coordinators of the area, beheerders, and admins of a group that shows the card."""
+    return actor.coordinates(root.area_id) or (actor.is_chat_admin and actor.chat.area_id == root.area_id)
+
+
+async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
+    """``rp:<action>:<M-id>`` pressed on a card."""
+    _, action, short_id = ([*(incoming.callback_data or "").split(":", 2), "", ""])[:3]
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        root = await _root(session, short_id)
+        if root is None or actor.person is None:
+            await session.commit()
+            return [Reply.say("reports.action.unknown_report")]
+        replies = await _act(session, services, actor, root, action)
+        await session.commit()
+    return replies
+
+
+async def _act(
+    session: AsyncSession, services: Services, actor: Actor, root: Report, action: str
+) -> list[Reply]:
+    assert actor.person is not None
+    now, tz = services.clock.now(), services.settings.tz
+    if root.status == ReportStatus.CLOSED:
+        return [Reply((Msg.of("reports.action.already_closed"),), private_to_sender=True)]
+    if action in ("called", "seen"):
+        kind = TapKind.CALLED if action == "called" else TapKind.SEEN
+        if not await add_tap(session, root.id, actor.person.pseudonym, kind, now):
+            return []  # one tap per person: a second tap changes nothing and stays quiet
+        root.updated_at = now
+        return await card_replies(session, root, tz, edit=True)
+    if action not in ("fwd", "close"):
+        return [Reply.say("error.stale_button")]
+    if not _may_manage(actor, root):
+        return [Reply.say("error.not_allowed", reason=Msg.of("reason.coordinator"))]
+    if action == "fwd":
+        root.status, root.updated_at = ReportStatus.DOORGEGEVEN, now
+        await session.flush()
+        return await card_replies(session, root, tz, edit=True)
+    return await close(session, services, root)
+
+
+async def close(session: AsyncSession, services: Services, root: Report) -> list[Reply]:
+    """Close an incident: cards lose their buttons, groups get the all-clear, reporters a note."""
+    now = services.clock.now()
+    members = await incident_members(session, root.id)
+    for member in members:
+        member.status, member.closed_at, member.updated_at = ReportStatus.CLOSED, now, now
+    await session.flush()
+    replies = await card_replies(session, root, services.settings.tz, edit=True)
+    category = Msg.of(f"reports.category.{root.category}")
+    place = next((p for m in members if (p := place_text(m))), None) or Msg.of("reports.list.no_place")
+    for chat in await card_chats(session, root):
+        replies.append(
+            Reply(
+                (Msg.of("reports.closed.group", id=root.short_id, category=category, place=place),),
+                target=Target(Platform(chat.platform), chat.external_id),
+            )
+        )
+    replies.extend(await _reporter_notes(session, members, root, category))
+    return replies
+
+
+async def _reporter_notes(
+    session: AsyncSession, members: list[Report], root: Report, category: Msg
+) -> list[Reply]:
+    """A private note to each reporter whose private chat with the bot we know."""
+    notes: list[Reply] = []
+    pseudonyms = {m.reporter_pseudonym for m in members if m.reporter_pseudonym}
+    for pseudonym in sorted(pseudonyms):
+        person = await session.scalar(select(Person).where(Person.pseudonym == pseudonym))
+        if person is None:
+            continue
+        private = await session.scalar(
+            select(Chat).where(
+                Chat.platform == person.platform,
+                Chat.external_id == person.external_id,
+                Chat.kind == "private",
+            )
+        )
+        if private is not None and private.active:
+            target = Target(Platform(person.platform), person.external_id)
+            notes.append(
+                Reply(
+                    (Msg.of("reports.closed.reporter", id=root.short_id, category=category),), target=target
+                )
+            )
+    return notes
+
+
+async def list_open(incoming: Incoming, services: Services) -> list[Reply]:
+    """``/meldingen``: open reports of this group's area, or of the areas this coordinator covers."""
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        area_ids = await _areas_for(session, actor, incoming)
+        if area_ids is None:
+            return [Reply.say("error.not_allowed", reason=Msg.of("reason.coordinator"))]
+        if not area_ids:
+            return [Reply.say("reports.action.no_area" if incoming.is_group else "reports.list.group_only")]
+        reports = await open_reports(session, area_ids)
+        names = [
+            a.name
+            for a in await session.scalars(select(Area).where(Area.id.in_(area_ids)).order_by(Area.name))
+        ]
+        await session.commit()
+    area = ", ".join(names)
+    if not reports:
+        return [Reply.say("reports.list.empty", area=area)]
+    tz = services.settings.tz
+    lines = [
+        Msg.of(
+            "reports.list.item",
+            id=r.short_id,
+            category=Msg.of(f"reports.category.{r.category}"),
+            place=place_text(r) or Msg.of("reports.list.no_place"),
+            time=time_text(r, tz),
+            status=Msg.of(f"reports.status.{r.status}"),
+        )
+        for r in reports
+    ]
+    return [Reply((Msg.of("reports.list.header", area=area), Msg.of("text.lines", lines=tuple(lines))))]
+
+
+async def _areas_for(session: AsyncSession, actor: Actor, incoming: Incoming) -> list[int] | None:
+    """Area ids the actor may list; None when not allowed at all."""
+    if incoming.is_group:
+        area_id = actor.chat.area_id
+        if area_id is not None and not (actor.coordinates(area_id) or actor.is_chat_admin):
+            return None
+        return [area_id] if area_id is not None else []
+    if actor.is_beheerder:
+        return list(await session.scalars(select(Area.id)))
+    areas = [r.area_id for r in actor.roles if r.role == RoleName.COORDINATOR and r.area_id is not None]
+    return areas if areas else None

@@ -1,0 +1,188 @@
+"""The report card: one message per incident in each group of the area, edited as things change.
+
+All user text (street, descriptions, plate) goes in as Msg parameters, so each adapter escapes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.types import Button, Msg, Platform, Reply, Target
+from storage.chats import group_chats_in_areas
+from storage.models import Area, Chat
+from storage.outbox import aware
+from storage.reports import (
+    Report,
+    ReportStatus,
+    ReportSuspect,
+    TapKind,
+    incident_members,
+    suspect_of,
+    tap_count,
+)
+
+_PERSON_ORDER = ("behaviour", "clothing", "build", "length", "age")
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything a card shows about one incident (its root report plus linked reports)."""
+
+    root: Report
+    members: tuple[Report, ...]
+    area: str
+    person: str | None
+    vehicle: str | None
+    plate: str | None
+    direction: str | None
+    called: bool
+    seen: int
+
+
+def card_track(root: Report) -> str:
+    return f"card:{root.short_id}"
+
+
+def _join(values: list[Any]) -> str:
+    return ", ".join(str(v) for v in values if v)
+
+
+def describe_person(person: dict[str, Any] | None) -> str | None:
+    """Behaviour first, then clothing, build, length, age; appearance only beside those."""
+    if not person:
+        return None
+    if person.get("text"):
+        return str(person["text"])
+    parts: list[Any] = []
+    for key in _PERSON_ORDER:
+        value = person.get(key)
+        parts.extend(value if isinstance(value, list) else [value])
+    if any(parts):
+        parts.extend(person.get("appearance") or [])
+    details = _join(parts)
+    who = person.get("who")
+    if who and who != "iemand":
+        return f"{who} – {details}" if details else str(who)
+    return details or None
+
+
+def describe_vehicle(vehicle: dict[str, Any] | None) -> str | None:
+    if not vehicle:
+        return None
+    if vehicle.get("text"):
+        return str(vehicle["text"])
+    return _join([vehicle.get("colour"), vehicle.get("make"), vehicle.get("type")]) or None
+
+
+def place_text(report: Report) -> str | None:
+    if report.street:
+        return f"{report.street} {report.house_number}" if report.house_number else report.street
+    if report.latitude is not None and report.longitude is not None:
+        return f"📍 {report.latitude:.4f}, {report.longitude:.4f}"
+    return None
+
+
+def time_text(report: Report, tz: tzinfo) -> str:
+    moment = aware(report.occurred_at) or aware(report.created_at)
+    assert moment is not None
+    clock = moment.astimezone(tz).strftime("%d-%m %H:%M")
+    if report.time_phrase and report.occurred_at is not None:
+        return f"{clock} ({report.time_phrase})"
+    return clock
+
+
+def _first(values: list[str | None]) -> str | None:
+    return next((value for value in values if value), None)
+
+
+async def load_card(session: AsyncSession, root: Report) -> Card:
+    members = tuple(await incident_members(session, root.id))
+    suspects: list[ReportSuspect] = [s for m in members if (s := await suspect_of(session, m.id))]
+    area = await session.get(Area, root.area_id) if root.area_id else None
+    called_taps = await tap_count(session, root.id, TapKind.CALLED)
+    return Card(
+        root=root,
+        members=members,
+        area=area.name if area else "-",
+        person=_first([describe_person(s.person) for s in suspects]),
+        vehicle=_first([describe_vehicle(s.vehicle) for s in suspects]),
+        plate=_first([s.licence_plate for s in suspects]),
+        direction=_first([s.direction for s in suspects]),
+        called=called_taps > 0 or any(m.called_112 for m in members),
+        seen=await tap_count(session, root.id, TapKind.SEEN),
+    )
+
+
+def _lines(card: Card, tz: tzinfo) -> list[Msg]:
+    root = card.root
+    place = _first([place_text(m) for m in card.members])
+    lines = [
+        Msg.of("reports.card.title", id=root.short_id, category=Msg.of(f"reports.category.{root.category}")),
+        Msg.of("reports.card.area", area=card.area),
+        Msg.of("reports.card.status", status=Msg.of(f"reports.status.{root.status}")),
+        Msg.of("reports.card.time", time=time_text(root, tz)),
+        Msg.of("reports.card.place", place=place) if place else Msg.of("reports.card.place_unknown"),
+    ]
+    details = {
+        "person": card.person,
+        "vehicle": card.vehicle,
+        "plate": card.plate,
+        "direction": card.direction,
+    }
+    for key, value in details.items():
+        if value:
+            lines.append(Msg.of(f"reports.card.{key}", **{key: value}))
+    lines.append(Msg.of("reports.card.called_yes" if card.called else "reports.card.called_no"))
+    if card.seen:
+        lines.append(Msg.of("reports.card.confirmations", count=card.seen))
+    if len(card.members) > 1:
+        lines.append(Msg.of("reports.card.linked", count=len(card.members)))
+    return lines
+
+
+def _buttons(root: Report) -> tuple[tuple[Button, ...], ...]:
+    if root.status == ReportStatus.CLOSED:
+        return ()
+    sid = root.short_id
+    first = (
+        Button(Msg.of("reports.button.called"), f"rp:called:{sid}"),
+        Button(Msg.of("reports.button.seen"), f"rp:seen:{sid}"),
+    )
+    second = [Button(Msg.of("reports.button.close"), f"rp:close:{sid}")]
+    if root.status == ReportStatus.OPEN:
+        second.insert(0, Button(Msg.of("reports.button.forward"), f"rp:fwd:{sid}"))
+    return (first, tuple(second))
+
+
+def card_reply(card: Card, tz: tzinfo, chat: Chat, *, edit: bool) -> Reply:
+    """The card for one group chat: posted (``track``) the first time, edited afterwards."""
+    track = card_track(card.root)
+    return Reply(
+        parts=(Msg.of("text.lines", lines=tuple(_lines(card, tz))),),
+        buttons=_buttons(card.root),
+        target=Target(Platform(chat.platform), chat.external_id),
+        track=None if edit else track,
+        edit=track if edit else None,
+    )
+
+
+async def card_chats(session: AsyncSession, root: Report) -> list[Chat]:
+    """The groups that show this incident's card: every active group of the area, else where filed."""
+    chats = await group_chats_in_areas(session, [root.area_id]) if root.area_id else []
+    if not chats and root.chat_id is not None:
+        chat = await session.get(Chat, root.chat_id)
+        chats = [chat] if chat is not None and chat.kind != "private" else []
+    return chats
+
+
+async def card_replies(session: AsyncSession, root: Report, tz: tzinfo, *, edit: bool) -> list[Reply]:
+    card = await load_card(session, root)
+    return [card_reply(card, tz, chat, edit=edit) for chat in await card_chats(session, root)]
+
+
+def now_text(moment: datetime, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%d-%m %H:%M")

@@ -1,0 +1,125 @@
+"""Free text in a group: a SAAR message becomes a report, a doubtful one is asked about, chatter and
+thanks get no answer at all. Photos get a short reminder that photos of people go to the police.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.access import Actor, resolve_actor
+from handlers.reports.draft import Draft
+from handlers.reports.filing import bel_112_first, file_report, incident_called
+from handlers.reports.recognise import Recognition, Verdict, classify
+from handlers.services import Services
+from handlers.types import Button, Incoming, Msg, Reply
+from storage.dialogs import current_dialog, end_dialog, save_dialog
+from storage.models import AppState, DialogState
+
+QUESTION = "melding_vraag"
+# One photo reminder per group in this window: an album of ten photos gets one reminder.
+PHOTO_REMINDER_EVERY = timedelta(minutes=10)
+
+
+def _question_track(actor: Actor) -> str:
+    assert actor.person is not None
+    return f"vraag:{actor.person.id}"
+
+
+async def recognise(incoming: Incoming, services: Services) -> list[Reply] | None:
+    """The free-text recogniser for groups; None when the message is not ours (chatter included)."""
+    if not incoming.is_group or incoming.command is not None:
+        return None
+    if incoming.has_photo:
+        return await _photo_reminder(incoming, services)
+    if not incoming.text.strip():
+        return None
+    recognition = classify(incoming.text, services.clock.now(), services.settings.tz)
+    if recognition.verdict is Verdict.CHATTER:
+        return None
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        replies = await _handle(session, services, actor, incoming, recognition)
+        await session.commit()
+    return replies
+
+
+async def _handle(
+    session: AsyncSession, services: Services, actor: Actor, incoming: Incoming, recognition: Recognition
+) -> list[Reply]:
+    if actor.person is None:
+        return []
+    verdict, parsed = recognition.verdict, recognition.report
+    if parsed.person is not None and parsed.person.appearance_only:
+        return [Reply.say("reports.dialog.profiling")]
+    if actor.chat.area_id is None:
+        return [Reply.say("reports.action.no_area")] if verdict is Verdict.REPORT else []
+    draft = Draft.from_parsed(parsed, incoming.text).with_(area_id=actor.chat.area_id)
+    if verdict is Verdict.REPORT:
+        return await _file(session, services, actor, draft, "group_text")
+    expires = services.clock.now() + timedelta(minutes=services.settings.dialog_timeout_minutes)
+    await save_dialog(
+        session, actor.chat.id, actor.person.id, QUESTION, "ask", {"draft": draft.to_data()}, expires
+    )
+    parts = [Msg.of("reports.ask.is_report")]
+    if draft.urgent(services.clock.now()) and draft.called_112 is not True:
+        parts.append(Msg.of("reports.ask.danger"))
+    buttons = (
+        (Button(Msg.of("reports.button.yes"), "mv:ja"), Button(Msg.of("reports.button.no"), "mv:nee")),
+    )
+    return [Reply(tuple(parts), buttons=buttons, track=_question_track(actor))]
+
+
+async def _file(
+    session: AsyncSession, services: Services, actor: Actor, draft: Draft, source: str
+) -> list[Reply]:
+    _, root, cards = await file_report(
+        session, services, draft, area_id=draft.area_id, chat=actor.chat, reporter=actor.person, source=source
+    )
+    return [*bel_112_first(draft, services.clock.now(), await incident_called(session, root)), *cards]
+
+
+async def on_question_text(incoming: Incoming, services: Services, state: DialogState) -> list[Reply]:
+    """A new message while "Is dit een melding?" waits: the question lapses, the new text counts."""
+    async with services.db() as session:
+        await end_dialog(session, state.chat_id, state.person_id)
+        await session.commit()
+    return await recognise(incoming, services) or []
+
+
+async def on_answer(incoming: Incoming, services: Services) -> list[Reply]:
+    """``mv:ja`` / ``mv:nee``: only the person who wrote the message can answer for it."""
+    yes = (incoming.callback_data or "").endswith(":ja")
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        if actor.person is None:
+            return []
+        state = await current_dialog(session, actor.chat.id, actor.person.id, services.clock.now())
+        if state is None or state.name != QUESTION:
+            await session.commit()
+            return [Reply((Msg.of("reports.ask.gone"),), private_to_sender=True)]
+        await end_dialog(session, actor.chat.id, actor.person.id)
+        track = _question_track(actor)
+        if not yes:
+            await session.commit()
+            return [Reply((Msg.of("reports.ask.declined"),), edit=track)]
+        draft = Draft.from_data(dict(state.data.get("draft") or {}))
+        replies = await _file(session, services, actor, draft, "group_text")
+        await session.commit()
+    return [Reply((Msg.of("reports.ask.accepted"),), edit=track), *replies]
+
+
+async def _photo_reminder(incoming: Incoming, services: Services) -> list[Reply]:
+    now = services.clock.now()
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        key = f"photo-reminder:{actor.chat.id}"
+        last = await session.get(AppState, key)
+        recent = last is not None and now - datetime.fromisoformat(last.value) < PHOTO_REMINDER_EVERY
+        if last is None:
+            session.add(AppState(key=key, value=now.isoformat()))
+        elif not recent:
+            last.value = now.isoformat()
+        await session.commit()
+    return [] if recent else [Reply.say("reports.photo.reminder")]

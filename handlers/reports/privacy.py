@@ -1,0 +1,114 @@
+"""Privacy by default: ``/mijngegevens`` shows what is stored about someone, ``/vergeetmij`` erases it,
+and the daily purge erases suspect details after ``SUSPECT_DATA_RETENTION_DAYS``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.access import resolve_actor
+from handlers.services import Services
+from handlers.types import Button, Incoming, Msg, Reply
+from storage.models import Area, Chat, DialogState, Person, Role
+from storage.reports import anonymise, purge_suspect_data, reports_by, taps_by
+
+REPORT_DIALOGS = ("melding", "melding_vraag")
+
+
+async def my_data(incoming: Incoming, services: Services) -> list[Reply]:
+    """Everything stored about the sender, sent privately (never into the group)."""
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        person = actor.person
+        if person is None:
+            return []
+        parts = await _overview(session, person)
+        await session.commit()
+    private = incoming.is_group
+    return [Reply(tuple(parts), private_to_sender=private)]
+
+
+async def _overview(session: AsyncSession, person: Person) -> list[Msg]:
+    roles = list(await session.scalars(select(Role).where(Role.person_id == person.id).order_by(Role.id)))
+    role_names: list[str] = []
+    for role in roles:
+        area = await session.get(Area, role.area_id) if role.area_id else None
+        role_names.append(f"{role.role} ({area.name})" if area else role.role)
+    reports = await reports_by(session, person.pseudonym)
+    dialogs = await session.scalar(
+        select(func.count(DialogState.id)).where(DialogState.person_id == person.id)
+    )
+    name = person.display_name + (f" @{person.username}" if person.username else "")
+    return [
+        Msg.of("reports.privacy.header"),
+        Msg.of(
+            "text.lines",
+            lines=(
+                Msg.of("reports.privacy.person", name=name, platform=person.platform),
+                Msg.of("reports.privacy.roles", roles=", ".join(role_names))
+                if role_names
+                else Msg.of("reports.privacy.no_roles"),
+                Msg.of("reports.privacy.reports", ids=", ".join(r.short_id or "" for r in reports))
+                if reports
+                else Msg.of("reports.privacy.no_reports"),
+                Msg.of("reports.privacy.taps", count=await taps_by(session, person.pseudonym)),
+                Msg.of("reports.privacy.dialogs", count=int(dialogs or 0)),
+            ),
+        ),
+        Msg.of("reports.privacy.footer"),
+    ]
+
+
+async def forget_me(incoming: Incoming, services: Services) -> list[Reply]:
+    """Ask first: erasing cannot be undone."""
+    buttons = (
+        (
+            Button(Msg.of("reports.button.forget_yes"), "vm:ja"),
+            Button(Msg.of("reports.button.forget_no"), "vm:nee"),
+        ),
+    )
+    return [
+        Reply(
+            (Msg.of("reports.privacy.forget_confirm"),), buttons=buttons, private_to_sender=incoming.is_group
+        )
+    ]
+
+
+async def on_forget_answer(incoming: Incoming, services: Services) -> list[Reply]:
+    if not (incoming.callback_data or "").endswith(":ja"):
+        return [Reply.say("reports.privacy.forget_cancelled")]
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        if actor.person is not None:
+            await erase_person(session, actor.person)
+        await session.commit()
+    return [Reply.say("reports.privacy.forget_done")]
+
+
+async def erase_person(session: AsyncSession, person: Person) -> None:
+    """Reports and taps stay (with a random stand-in pseudonym); the person, roles, dialogs and the
+    private chat (whose id is the person's platform id) go."""
+    await anonymise(session, person.pseudonym)
+    await session.execute(delete(DialogState).where(DialogState.person_id == person.id))
+    await session.execute(delete(Role).where(Role.person_id == person.id))
+    await session.execute(
+        delete(Chat).where(
+            Chat.platform == person.platform, Chat.external_id == person.external_id, Chat.kind == "private"
+        )
+    )
+    await session.delete(person)
+    await session.flush()
+
+
+async def purge(services: Services) -> int:
+    """The daily job (and ``buurtbot purge``): erase suspect details past the retention period."""
+    async with services.db() as session:
+        now = services.clock.now()
+        count = await purge_suspect_data(session, now, services.settings.suspect_data_retention_days)
+        # Unfinished report dialogs hold a resident's words too; expired ones go now, not on sight.
+        await session.execute(
+            delete(DialogState).where(DialogState.name.in_(REPORT_DIALOGS), DialogState.expires_at < now)
+        )
+        await session.commit()
+    return count

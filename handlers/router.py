@@ -1,0 +1,119 @@
+"""Routes one neutral update to the handler that owns it, under one error policy."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from handlers.access import Audience, resolve_actor
+from handlers.services import Services
+from handlers.types import EventKind, Incoming, Reply
+from storage.dialogs import current_dialog
+from storage.models import DialogState
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Incoming, Services], Awaitable[list[Reply]]]
+Recogniser = Callable[[Incoming, Services], Awaitable[list[Reply] | None]]
+DialogHandler = Callable[[Incoming, Services, DialogState], Awaitable[list[Reply]]]
+
+
+class Where(StrEnum):
+    ANYWHERE = "anywhere"
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command: its handler, its /help line and who sees it in /help."""
+
+    handler: Handler
+    help_key: str
+    where: Where = Where.ANYWHERE
+    audience: Audience = Audience.EVERYONE
+
+
+@dataclass(frozen=True)
+class Routes:
+    commands: Mapping[str, Command]
+    callbacks: Mapping[str, Handler]  # by the prefix before the first ":" of the button data
+    events: Mapping[EventKind, Handler]
+    dialogs: Mapping[str, DialogHandler]  # by DialogState.name
+    recognisers: tuple[Recogniser, ...] = ()  # free text, in order; the first answer wins
+    aliases: Mapping[str, str] = field(default_factory=dict)  # word → command, e.g. "hulp" → "hulp"
+    fallback: Handler | None = None  # text nobody claimed
+
+
+class Dispatcher:
+    def __init__(self, routes: Routes, services: Services) -> None:
+        self.routes = routes
+        self.services = services
+
+    async def dispatch(self, incoming: Incoming) -> list[Reply]:
+        """Run the owning handler; any failure becomes the catalog's apology, logged with context."""
+        try:
+            return await self._route(incoming)
+        except Exception:
+            log.exception(
+                "handler failed: platform=%s chat=%s kind=%s command=%s callback=%s",
+                incoming.platform,
+                incoming.chat_id,
+                incoming.kind,
+                incoming.command,
+                incoming.callback_data,
+            )
+            return [Reply.say("error.generic")]
+
+    async def _route(self, incoming: Incoming) -> list[Reply]:
+        if len(incoming.text) > self.services.settings.max_text_length:
+            return [] if incoming.is_group else [Reply.say("error.too_long")]
+        dialog = await self._ensure_rows_and_dialog(incoming)
+        if incoming.kind is EventKind.CALLBACK:
+            return await self._callback(incoming)
+        if incoming.kind is not EventKind.MESSAGE:
+            handler = self.routes.events.get(incoming.kind)
+            return await handler(incoming, self.services) if handler else []
+        if incoming.command is not None:
+            return await self._command(incoming)
+        if dialog is not None and dialog.name in self.routes.dialogs:
+            return await self.routes.dialogs[dialog.name](incoming, self.services, dialog)
+        for recognise in self.routes.recognisers:
+            replies = await recognise(incoming, self.services)
+            if replies is not None:
+                return replies
+        if self.routes.fallback is not None:
+            return await self.routes.fallback(incoming, self.services)
+        return []
+
+    async def _ensure_rows_and_dialog(self, incoming: Incoming) -> DialogState | None:
+        async with self.services.db() as session:
+            actor = await resolve_actor(session, incoming, self.services)
+            dialog = None
+            if actor.person is not None:
+                dialog = await current_dialog(
+                    session, actor.chat.id, actor.person.id, self.services.clock.now()
+                )
+            await session.commit()
+            return dialog
+
+    async def _command(self, incoming: Incoming) -> list[Reply]:
+        name = self.routes.aliases.get(incoming.command or "", incoming.command or "")
+        command = self.routes.commands.get(name)
+        if command is None:
+            return [Reply.say("error.unknown_command", command=incoming.command or "")]
+        if command.where is Where.PRIVATE and incoming.is_group:
+            return [Reply.say("error.private_only", command=name)]
+        if command.where is Where.GROUP and not incoming.is_group:
+            return [Reply.say("error.group_only", command=name)]
+        return await command.handler(incoming, self.services)
+
+    async def _callback(self, incoming: Incoming) -> list[Reply]:
+        prefix = (incoming.callback_data or "").split(":", 1)[0]
+        handler = self.routes.callbacks.get(prefix)
+        if handler is None:
+            log.info("button with unknown data %r", incoming.callback_data)
+            return [Reply.say("error.stale_button")]
+        return await handler(incoming, self.services)

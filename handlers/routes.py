@@ -1,0 +1,71 @@
+"""The one place where the command table is composed. Nothing registers itself on import."""
+
+from __future__ import annotations
+
+from handlers import core, subscriptions
+from handlers.access import Audience
+from handlers.campaigns import commands as campaigns
+from handlers.referrals import handler as referrals
+from handlers.reports import actions as report_actions
+from handlers.reports import dialog as report_dialog
+from handlers.reports import group_text as report_text
+from handlers.reports import privacy as report_privacy
+from handlers.router import Command, Routes, Where
+from handlers.types import EventKind
+
+ROUTES = Routes(
+    commands={
+        "start": Command(core.start, "help.start"),
+        "help": Command(core.help_, "help.help"),
+        "regels": Command(core.rules, "help.regels"),
+        "taal": Command(core.language, "help.taal"),
+        "wijk": Command(core.link_area, "help.wijk", Where.GROUP, Audience.GROUP_ADMIN),
+        "stop": Command(subscriptions.stop, "help.stop"),  # also ends area subscriptions (WhatsApp STOP)
+        "aanmelden": Command(subscriptions.aanmelden, "help.aanmelden", Where.PRIVATE),
+        "whatsappgroep": Command(
+            subscriptions.whatsappgroep, "help.whatsappgroep", Where.PRIVATE, Audience.COORDINATOR
+        ),
+        "hulp": Command(referrals.hulp, "help.hulp"),
+        "campagnes": Command(campaigns.group_switch, "help.campagnes", Where.GROUP, Audience.GROUP_ADMIN),
+        "campagne": Command(campaigns.coordinator, "help.campagne", Where.ANYWHERE, Audience.COORDINATOR),
+        # Reports (issue 4)
+        "melding": Command(report_dialog.start, "reports.help.melding"),
+        "meldingen": Command(
+            report_actions.list_open, "reports.help.meldingen", audience=Audience.COORDINATOR
+        ),
+        "mijngegevens": Command(report_privacy.my_data, "reports.help.mijngegevens"),
+        "vergeetmij": Command(report_privacy.forget_me, "reports.help.vergeetmij"),
+    },
+    callbacks={
+        referrals.CALLBACK: referrals.button,
+        "ml": report_dialog.on_button,
+        "rp": report_actions.on_button,
+        "mv": report_text.on_answer,
+        "vm": report_privacy.on_forget_answer,
+    },
+    events={
+        EventKind.BOT_ADDED: core.bot_added,
+        EventKind.BOT_REMOVED: core.bot_removed,
+        EventKind.MEMBERS_JOINED: core.members_joined,
+        EventKind.CHAT_MIGRATED: core.chat_migrated,
+    },
+    dialogs={
+        report_dialog.DIALOG: report_dialog.on_text,
+        report_text.QUESTION: report_text.on_question_text,
+    },
+    # Order matters: the reports recogniser goes first; referrals only get text nobody reported.
+    recognisers=(report_text.recognise, referrals.recognise_text),
+    aliases={
+        "rules": "regels",
+        "language": "taal",
+        "annuleer": "stop",
+        "afmelden": "stop",
+        "campaigns": "campagnes",
+        "campaign": "campagne",
+        "meld": "melding",
+        "report": "melding",
+        "mydata": "mijngegevens",
+        "forgetme": "vergeetmij",
+    },
+    fallback=core.private_fallback,
+)

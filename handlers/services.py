@@ -1,0 +1,26 @@
+"""The services object handed to every handler explicitly (no module globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.settings import Settings
+from handlers.campaigns.model import Campaign, load_campaigns
+from handlers.clock import Clock
+from handlers.outbox import Outbox
+from messages.catalog import Catalog
+from messages.services import Directory, load_directory
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    catalog: Catalog
+    clock: Clock
+    db: async_sessionmaker[AsyncSession]
+    outbox: Outbox
+    # Referrals and campaigns: data files, validated once at start-up (build_app passes them).
+    directory: Directory = field(default_factory=load_directory)
+    campaigns: tuple[Campaign, ...] = field(default_factory=load_campaigns)

@@ -1,0 +1,96 @@
+"""Opt-in area alerts (``aanmelden WIJK``, ``STOP``) and registering a coordinator's WhatsApp group.
+
+Subscriptions belong to a private chat, so they work on every platform; on WhatsApp they are how
+residents get alerts at all (the bot cannot join their groups). STOP is honoured at once, always.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers import core
+from handlers.access import resolve_actor
+from handlers.services import Services
+from handlers.types import ChatKind, Incoming, Platform, Reply
+from storage.chats import area_key, ensure_chat, find_area, list_areas
+from storage.models import Area
+from storage.whatsapp import add_forward_kit, subscribe, subscribed_areas, unsubscribe_all
+
+# Words routed to "stop" that only cancel a dialog: "annuleer" must not end someone's alerts.
+DIALOG_ONLY = frozenset({"annuleer"})
+
+
+async def _known(session: AsyncSession) -> tuple[str, str]:
+    names = [area.name for area in await list_areas(session)]
+    return (", ".join(names) or "-"), (names[0] if names else "Krispijn")
+
+
+async def aanmelden(incoming: Incoming, services: Services) -> list[Reply]:
+    """``aanmelden WIJK``: this chat gets the area's alerts; without a name: what you get now."""
+    name = incoming.args.strip()
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        known, example = await _known(session)
+        if not name:
+            current = await subscribed_areas(session, actor.chat.id)
+            await session.commit()
+            if current:
+                return [Reply.say("subscribe.current", areas=", ".join(a.name for a in current))]
+            return [Reply.say("subscribe.usage", example=example, known=known)]
+        area = await find_area(session, name)
+        if area is None:
+            await session.commit()
+            return [Reply.say("subscribe.unknown", name=name[:100], known=known, example=example)]
+        new = await subscribe(session, actor.chat.id, area.id, services.clock.now())
+        await session.commit()
+    return [Reply.say("subscribe.done" if new else "subscribe.already", area=area.name)]
+
+
+async def stop(incoming: Incoming, services: Services) -> list[Reply]:
+    """STOP ends a dialog and every subscription of this chat; /annuleer only ends the dialog."""
+    replies = await core.stop(incoming, services)
+    if incoming.command in DIALOG_ONLY:
+        return replies
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        removed = await unsubscribe_all(session, actor.chat.id)
+        await session.commit()
+    nothing_running = bool(replies) and replies[0].parts[0].key == "stop.nothing"
+    if removed or (nothing_running and not incoming.is_group):
+        # Someone who sends STOP wants to hear "no more messages", also when nothing was subscribed.
+        return [Reply.say("subscribe.stopped")]
+    return replies
+
+
+async def _split_area_and_name(session: AsyncSession, args: str) -> tuple[Area | None, str]:
+    """``"Oud Krispijn Buurtapp Noord"`` → the longest leading words that name an area, and the rest."""
+    words = args.split()
+    for cut in range(len(words) - 1, 0, -1):
+        area = await find_area(session, " ".join(words[:cut]))
+        if area is not None:
+            return area, " ".join(words[cut:])
+    return None, ""
+
+
+async def whatsappgroep(incoming: Incoming, services: Services) -> list[Reply]:
+    """``/whatsappgroep WIJK NAAM``: a coordinator's own WhatsApp group gets alerts via a forward kit."""
+    now = services.clock.now()
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        area, group_name = await _split_area_and_name(session, incoming.args)
+        if area is None or not group_name or actor.person is None:
+            _, example = await _known(session)
+            await session.commit()
+            return [Reply.say("kit.usage", example=example)]
+        if not actor.coordinates(area.id):
+            await session.commit()
+            return [Reply.say("kit.not_coordinator", area=area.name)]
+        group_name = group_name[:100]
+        external_id = f"group:{area.key}:{area_key(group_name)}"[:64]
+        group = await ensure_chat(
+            session, Platform.WHATSAPP, external_id, ChatKind.WHATSAPP_GROUP, group_name, now
+        )
+        group.area_id = area.id
+        new = await add_forward_kit(session, group.id, actor.chat.id, actor.person.id, now)
+        await session.commit()
+    return [Reply.say("kit.registered" if new else "kit.already", group=group_name, area=area.name)]

@@ -1,0 +1,93 @@
+"""Outbox rows: every outgoing message is stored before it is sent, keyed for exactly-once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Chat, OutboxMessage, OutboxStatus, SentMessage
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+async def enqueue(
+    session: AsyncSession,
+    chat_id: int,
+    payload: dict[str, Any],
+    key: str,
+    now: datetime,
+    broadcast_id: int | None = None,
+    not_before: datetime | None = None,
+) -> bool:
+    """Add a row; False when a row with this key exists already (so a retry never doubles it)."""
+    row = OutboxMessage(
+        chat_id=chat_id,
+        idempotency_key=key[:200],
+        payload=payload,
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=not_before or now,
+        broadcast_id=broadcast_id,
+        created_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+async def due_rows(
+    session: AsyncSession, now: datetime, limit: int = 100
+) -> list[tuple[OutboxMessage, Chat]]:
+    """Pending rows whose time has come, oldest first, with their chat."""
+    rows = await session.execute(
+        select(OutboxMessage, Chat)
+        .join(Chat, Chat.id == OutboxMessage.chat_id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    return [(message, chat) for message, chat in rows.tuples()]
+
+
+async def pending_count(session: AsyncSession) -> int:
+    count = await session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
+    )
+    return int(count or 0)
+
+
+async def tracked_message_id(session: AsyncSession, chat_id: int, track: str) -> str | None:
+    found: str | None = await session.scalar(
+        select(SentMessage.platform_message_id).where(
+            SentMessage.chat_id == chat_id, SentMessage.track == track
+        )
+    )
+    return found
+
+
+async def remember_tracked(
+    session: AsyncSession, chat_id: int, track: str, platform_message_id: str, now: datetime
+) -> None:
+    row = await session.scalar(
+        select(SentMessage).where(SentMessage.chat_id == chat_id, SentMessage.track == track)
+    )
+    if row is None:
+        session.add(
+            SentMessage(chat_id=chat_id, track=track, platform_message_id=platform_message_id, updated_at=now)
+        )
+    else:
+        row.platform_message_id, row.updated_at = platform_message_id, now
+    await session.flush()

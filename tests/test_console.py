@@ -1,0 +1,112 @@
+"""The console chat, driven as a person would: through the harness and through the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.app import App
+from storage.models import Area, Chat
+from tests.harness import ConsoleHarness
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_group_introduction_then_private_welcome(console: ConsoleHarness) -> None:
+    out = await console.say(":groep Krispijn")
+    assert out[0] == "Je bent nu in groep Krispijn."
+    assert out[1].startswith("[Krispijn] buurtbot: Hallo allemaal!")
+    assert any("112" in line for line in out)
+    rules = await console.text("/regels")
+    assert rules.startswith("[Krispijn] buurtbot: Afspraken in deze groep (SAAR)")
+    assert "bel eerst 112" in rules
+    await console.say(":prive")
+    welcome = await console.text("/start")
+    assert welcome.startswith("[privé Beheerder] buurtbot: Hallo Beheerder!")
+    assert "Bel eerst 112" in welcome
+
+
+async def test_bad_input_gets_a_friendly_answer_or_none(console: ConsoleHarness) -> None:
+    assert await console.say("/bestaatniet") == [
+        "[privé Beheerder] buurtbot: Die opdracht ken ik niet: /bestaatniet. Typ /help voor wat ik kan."
+    ]
+    assert await console.say("") == []
+    assert await console.say("x" * 5000) == [
+        "[privé Beheerder] buurtbot: Dit bericht is te lang voor mij. Kun je het korter maken?"
+    ]
+    assert (await console.say("/start"))[0].startswith("[privé Beheerder] buurtbot: Hallo")
+
+
+async def test_unknown_control_and_missing_button(console: ConsoleHarness) -> None:
+    assert await console.say(":vlieg") == ["Die console-opdracht ken ik niet. Typ :help."]
+    assert (await console.say(":help"))[0] == "Console-opdrachten:"
+
+
+async def test_wijk_links_groups_and_roles_are_checked(console: ConsoleHarness, app: App) -> None:
+    await console.say(":groep Krispijn")
+    assert await console.say("/wijk Krispijn") == [
+        "[Krispijn] buurtbot: Wijk Krispijn is aangemaakt. Deze groep hoort er nu bij."
+    ]
+    await console.say(":als Ans")
+    refused = await console.text("/wijk Sterrenburg")
+    assert "alleen een beheerder van deze groep" in refused
+    await console.say(":groep Wielwijk")  # Ans created this group, so she is its admin
+    assert "Wijk Sterrenburg ken ik nog niet. Bekende wijken: Krispijn." in await console.text(
+        "/wijk Sterrenburg"
+    )
+    assert await console.say("/wijk krispijn") == [
+        "[Wielwijk] buurtbot: Deze groep hoort nu bij wijk Krispijn."
+    ]
+    async with app.services.db() as session:
+        areas = list(await session.scalars(select(Area.name)))
+        linked = list(
+            await session.scalars(select(Chat.title).where(Chat.area_id.is_not(None)).order_by(Chat.id))
+        )
+    assert areas == ["Krispijn"]
+    assert linked == ["Krispijn", "Wielwijk"]
+
+
+async def test_help_lists_only_what_this_person_may_use(console: ConsoleHarness) -> None:
+    await console.say(":groep Krispijn")
+    admin_help = await console.text("/help")
+    assert "/wijk" in admin_help
+    await console.say(":als Piet")
+    resident_help = await console.text("/help")
+    assert "/regels" in resident_help
+    assert "/wijk" not in resident_help
+
+
+async def test_language_switch_changes_the_texts(console: ConsoleHarness) -> None:
+    assert await console.say("/taal en") == ["[privé Beheerder] buurtbot: I now speak English here."]
+    assert "Hello Beheerder!" in await console.text("/start")
+    assert await console.say("/taal fr") == ["[privé Beheerder] buurtbot: Choose a language: /taal nl | en"]
+
+
+def test_piped_cli_session(db_url: str, tmp_path: Path) -> None:
+    """``printf … | buurtbot console`` prints the group introduction, then a private welcome."""
+    script = ":groep Krispijn\n/regels\n:prive\n/start\n/onbekend\n\n" + "y" * 5000 + "\n/start\n"
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", "LOG_LEVEL": "WARNING"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console"],
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "[Krispijn] buurtbot: Hallo allemaal!" in out
+    assert out.index("[Krispijn] buurtbot: Afspraken") < out.index(
+        "[privé Beheerder] buurtbot: Hallo Beheerder!"
+    )
+    assert "Die opdracht ken ik niet: /onbekend" in out
+    assert "te lang" in out
+    assert out.count("[privé Beheerder] buurtbot: Hallo Beheerder!") == 2
+    assert "Traceback" not in result.stderr
