@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
+import asyncio
+import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.delivery import OutboxDrain, Transport
+from bot.reply_writer import ReplyWriter
 from bot.settings import Settings
 from handlers.campaigns.model import load_campaigns
 from handlers.clock import Clock, SystemClock
@@ -17,12 +19,10 @@ from handlers.outbox import Outbox
 from handlers.router import Dispatcher, Routes
 from handlers.routes import ROUTES
 from handlers.services import Services
-from handlers.types import ChatKind, Incoming, Reply
+from handlers.types import Incoming, Reply
 from messages.catalog import Catalog
 from messages.services import load_directory
-from storage.chats import ensure_chat
-from storage.db import create_engine, create_sessionmaker
-from storage.models import Chat
+from storage.db import create_engine, create_sessionmaker, is_sqlite
 
 
 @dataclass
@@ -30,42 +30,25 @@ class App:
     services: Services
     dispatcher: Dispatcher
     engine: AsyncEngine
+    # SQLite has one writer: transactions of this process take turns (None on PostgreSQL).
+    db_lock: asyncio.Lock | None = None
+    writer: ReplyWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writer = ReplyWriter(self.services, self.db_lock)
 
     async def handle(self, incoming: Incoming) -> int:
         """Route one update and queue its replies in the outbox; returns how many were queued."""
-        replies = await self.dispatcher.dispatch(incoming)
+        async with self.db_lock or contextlib.nullcontext():
+            replies = await self.dispatcher.dispatch(incoming)
         if replies:
             await self.post(incoming, replies)
         return len(replies)
 
     async def post(self, incoming: Incoming, replies: list[Reply]) -> None:
-        token = incoming.delivery_id or incoming.message_id or uuid.uuid4().hex
-        async with self.services.db() as session:
-            for index, reply in enumerate(replies):
-                chat = await self._target_chat(session, incoming, reply)
-                key = f"in:{incoming.platform}:{incoming.chat_id}:{token}:{index}"
-                await self.services.outbox.enqueue(session, chat, reply, key)
-            await session.commit()
-        self.services.outbox.wake()
-
-    async def _target_chat(self, session: AsyncSession, incoming: Incoming, reply: Reply) -> Chat:
-        now = self.services.clock.now()
-        if reply.target is not None:
-            return await ensure_chat(
-                session, reply.target.platform, reply.target.chat_id, ChatKind.PRIVATE, None, now
-            )
-        if reply.private_to_sender and incoming.sender is not None:
-            return await ensure_chat(
-                session,
-                incoming.platform,
-                incoming.sender.external_id,
-                ChatKind.PRIVATE,
-                incoming.sender.display_name,
-                now,
-            )
-        return await ensure_chat(
-            session, incoming.platform, incoming.chat_id, incoming.chat_kind, incoming.chat_title, now
-        )
+        """Queue ``replies`` (keyed by the update, so a repeated update adds nothing) and wake the
+        sender; concurrent updates share one transaction (see bot/reply_writer.py)."""
+        await self.writer.post(incoming, replies)
 
     def drain(self, transports: Mapping[str, Transport]) -> OutboxDrain:
         return OutboxDrain(self.services.db, transports, self.services.clock)
@@ -86,4 +69,5 @@ def build_app(settings: Settings, clock: Clock | None = None, routes: Routes = R
         directory=load_directory(Path(settings.services_file) if settings.services_file else None),
         campaigns=load_campaigns(),
     )
-    return App(services, Dispatcher(routes, services), engine)
+    db_lock = asyncio.Lock() if is_sqlite(settings.database_url) else None
+    return App(services, Dispatcher(routes, services), engine, db_lock)

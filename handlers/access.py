@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.services import Services
 from handlers.types import Incoming
+from storage.cache import RowCache
 from storage.chats import ensure_chat
 from storage.models import Chat, Person, Role, RoleName
 from storage.people import ensure_person, pseudonym_secret, roles_of
@@ -52,22 +53,51 @@ class Actor:
 
 async def resolve_actor(session: AsyncSession, incoming: Incoming, services: Services) -> Actor:
     """Find or create the chat and the person, with their roles."""
-    now = services.clock.now()
-    chat = await ensure_chat(
-        session, incoming.platform, incoming.chat_id, incoming.chat_kind, incoming.chat_title, now
-    )
-    if incoming.sender is None:
+    chat, person = await ensure_rows(session, incoming, services)
+    if incoming.sender is None or person is None:
         return Actor(chat, None, (), False, False)
     sender = incoming.sender
-    secret = await pseudonym_secret(
-        session,
-        services.settings.pseudonym_secret.get_secret_value() if services.settings.pseudonym_secret else None,
-    )
-    person = await ensure_person(
-        session, incoming.platform, sender.external_id, sender.display_name, sender.username, now, secret
-    )
     roles = tuple(await roles_of(session, person.id))
     is_beheerder = services.settings.is_beheerder(incoming.platform, sender.external_id) or any(
         r.role == RoleName.BEHEERDER for r in roles
     )
     return Actor(chat, person, roles, is_beheerder, sender.is_chat_admin)
+
+
+async def ensure_rows(
+    session: AsyncSession, incoming: Incoming, services: Services
+) -> tuple[Chat, Person | None]:
+    """The chat's row and the sender's, created on first contact; names follow renames."""
+    now = services.clock.now()
+    chat = await ensure_chat(
+        session, incoming.platform, incoming.chat_id, incoming.chat_kind, incoming.chat_title, now
+    )
+    if incoming.sender is None:
+        return chat, None
+    sender = incoming.sender
+    configured = services.settings.pseudonym_secret
+
+    async def secret() -> bytes:  # only needed for a new person: saves a select per update
+        return await pseudonym_secret(session, configured.get_secret_value() if configured else None)
+
+    person = await ensure_person(
+        session, incoming.platform, sender.external_id, sender.display_name, sender.username, now, secret
+    )
+    return chat, person
+
+
+def rows_are_current(cache: RowCache, incoming: Incoming) -> tuple[int, int | None] | None:
+    """(chat id, person id) when the cache shows both rows exist exactly as ``ensure_rows`` would
+    leave them (same title, name and username), else None."""
+    chat = cache.chat(incoming.platform, incoming.chat_id)
+    if chat is None or (incoming.chat_title and chat.title != incoming.chat_title):
+        return None
+    sender = incoming.sender
+    if sender is None:
+        return chat.id, None
+    person = cache.person(incoming.platform, sender.external_id)
+    if person is None or person.username != sender.username:
+        return None
+    if sender.display_name and person.display_name != sender.display_name[:255]:
+        return None
+    return chat.id, person.id

@@ -7,9 +7,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from handlers.access import Audience, resolve_actor
+from handlers.access import Audience, ensure_rows, rows_are_current
 from handlers.services import Services
 from handlers.types import EventKind, Incoming, Reply
+from storage.cache import row_cache
 from storage.dialogs import current_dialog
 from storage.models import DialogState
 
@@ -89,15 +90,30 @@ class Dispatcher:
         return []
 
     async def _ensure_rows_and_dialog(self, incoming: Incoming) -> DialogState | None:
+        """Make sure the chat and person rows exist and find a live dialog.
+
+        Nearly every update comes from a chat and a person seen before, with no dialog open: the
+        row cache answers that without touching the database (see storage/cache.py).
+        """
+        cache = row_cache(self.services.db)
+        if cache is not None:
+            known = rows_are_current(cache, incoming)
+            if known is not None and (known[1] is None or cache.has_no_dialog(known[0], known[1])):
+                return None
+        generation = cache.generation if cache is not None else 0
         async with self.services.db() as session:
-            actor = await resolve_actor(session, incoming, self.services)
+            chat, person = await ensure_rows(session, incoming, self.services)
             dialog = None
-            if actor.person is not None:
-                dialog = await current_dialog(
-                    session, actor.chat.id, actor.person.id, self.services.clock.now()
-                )
+            if person is not None:
+                dialog = await current_dialog(session, chat.id, person.id, self.services.clock.now())
             await session.commit()
-            return dialog
+        if cache is not None:
+            cache.remember_chat(generation, chat)
+            if person is not None:
+                cache.remember_person(generation, person)
+                if dialog is None:
+                    cache.remember_no_dialog(generation, chat.id, person.id)
+        return dialog
 
     async def _command(self, incoming: Incoming) -> list[Reply]:
         name = self.routes.aliases.get(incoming.command or "", incoming.command or "")

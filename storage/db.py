@@ -9,6 +9,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage.cache import INFO_KEY, CachedSession, RowCache
+from storage.cache import install as install_cache_events
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
@@ -48,4 +51,11 @@ def create_engine(url: str) -> AsyncEngine:
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """Sessions of one database; they share a :class:`RowCache` that their own writes keep true."""
+    install_cache_events()
+    return async_sessionmaker(
+        engine,
+        expire_on_commit=False,
+        sync_session_class=CachedSession,
+        info={INFO_KEY: RowCache()},
+    )

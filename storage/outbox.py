@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Chat, OutboxMessage, OutboxStatus, SentMessage
@@ -19,6 +22,17 @@ def aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class NewRow:
+    """One outbox row to add (see :func:`enqueue_many`)."""
+
+    chat_id: int
+    payload: dict[str, Any]
+    key: str
+    broadcast_id: int | None = None
+    not_before: datetime | None = None
+
+
 async def enqueue(
     session: AsyncSession,
     chat_id: int,
@@ -29,23 +43,35 @@ async def enqueue(
     not_before: datetime | None = None,
 ) -> bool:
     """Add a row; False when a row with this key exists already (so a retry never doubles it)."""
-    row = OutboxMessage(
-        chat_id=chat_id,
-        idempotency_key=key[:200],
-        payload=payload,
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        next_attempt_at=not_before or now,
-        broadcast_id=broadcast_id,
-        created_at=now,
-    )
-    try:
-        async with session.begin_nested():
-            session.add(row)
-            await session.flush()
-    except IntegrityError:
-        return False
-    return True
+    added = await enqueue_many(session, [NewRow(chat_id, payload, key, broadcast_id, not_before)], now)
+    return added == 1
+
+
+async def enqueue_many(session: AsyncSession, rows: Sequence[NewRow], now: datetime) -> int:
+    """Add rows in one statement, skipping keys queued before; returns how many were added.
+
+    ``ON CONFLICT DO NOTHING`` instead of a savepoint per row: a duplicate key neither aborts the
+    transaction nor costs two extra round trips (both SQLite and PostgreSQL support it).
+    """
+    if not rows:
+        return 0
+    values = [
+        {
+            "chat_id": row.chat_id,
+            "idempotency_key": row.key[:200],
+            "payload": row.payload,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": row.not_before or now,
+            "broadcast_id": row.broadcast_id,
+            "created_at": now,
+        }
+        for row in rows
+    ]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    result = await session.execute(statement.returning(OutboxMessage.id), values)
+    return len(result.all())
 
 
 async def due_rows(

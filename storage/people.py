@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -47,10 +48,13 @@ async def ensure_person(
     display_name: str,
     username: str | None,
     now: datetime,
-    secret: bytes,
+    secret: bytes | Callable[[], Awaitable[bytes]],
 ) -> Person:
+    """The person's row, created on first contact; ``secret`` may be a loader, called only then."""
     person = await get_person(session, platform, external_id)
     if person is None:
+        if not isinstance(secret, bytes):
+            secret = await secret()
         person = Person(
             platform=platform,
             external_id=external_id,

@@ -103,11 +103,10 @@ def lock_keys(incoming: Incoming) -> tuple[str, ...]:
 
 
 class TelegramAdapter:
-    def __init__(self, app: App, bot: Bot, clock: Clock, db_lock: asyncio.Lock | None = None) -> None:
+    def __init__(self, app: App, bot: Bot, clock: Clock) -> None:
+        # On SQLite, App.handle makes updates take turns on the database (one writer) while their
+        # network calls still overlap.
         self.app = app
-        # SQLite has one writer: concurrent transactions fail with "database is locked", so updates
-        # take turns on the database while their network calls still overlap.
-        self.db_lock = db_lock
         self.bot = bot
         self.clock = clock
         self.admins = AdminCache(bot, clock)
@@ -124,8 +123,7 @@ class TelegramAdapter:
             incoming = await self._with_admin_status(incoming)
             if incoming.kind in (EventKind.BOT_PROMOTED, EventKind.CHAT_MIGRATED, EventKind.BOT_REMOVED):
                 self.admins.forget(int(incoming.chat_id))
-            async with self.db_lock or contextlib.nullcontext():
-                await self.app.handle(incoming)
+            await self.app.handle(incoming)
         return incoming
 
     async def _answer(self, query: CallbackQuery) -> None:

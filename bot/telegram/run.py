@@ -28,7 +28,6 @@ from bot.telegram.transport import TelegramTransport
 from bot.telegram.webhook import telegram_webhook
 from bot.web import RouteAdder, build_web_app, start_web
 from handlers.types import Platform
-from storage.db import is_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +73,8 @@ class TelegramRuntime:
         self.settings = settings
         self.webhook = webhook
         self.ptb = build_ptb(settings, polling=not webhook)
-        db_lock = asyncio.Lock() if is_sqlite(settings.database_url) else None
-        self.adapter = TelegramAdapter(app, self.ptb.bot, app.services.clock, db_lock)
+        db_lock = app.db_lock  # SQLite: the sender takes turns with the app's transactions
+        self.adapter = TelegramAdapter(app, self.ptb.bot, app.services.clock)
         self.transport = TelegramTransport(self.ptb.bot, app.services.catalog)
         # Other platforms on the same process (WhatsApp) share the outbox sender and the web server.
         transports = {Platform.TELEGRAM: self.transport, **(extra_transports or {})}
