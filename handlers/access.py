@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.services import Services
 from handlers.types import Incoming
-from storage.cache import RowCache
+from storage.cache import CachedChat, CachedPerson, RowCache, row_cache
 from storage.chats import ensure_chat
 from storage.models import Chat, Person, Role, RoleName
 from storage.people import ensure_person, pseudonym_secret, roles_of
@@ -86,18 +86,32 @@ async def ensure_rows(
     return chat, person
 
 
-def rows_are_current(cache: RowCache, incoming: Incoming) -> tuple[int, int | None] | None:
-    """(chat id, person id) when the cache shows both rows exist exactly as ``ensure_rows`` would
-    leave them (same title, name and username), else None."""
+@dataclass(frozen=True)
+class Known:
+    """What the row cache knows of this update's chat and sender (see storage/cache.py)."""
+
+    chat: CachedChat
+    person: CachedPerson | None
+
+
+def known_rows(cache: RowCache, incoming: Incoming) -> Known | None:
+    """The cached chat and sender when both rows exist exactly as ``ensure_rows`` would leave them
+    (same title, name and username), else None."""
     chat = cache.chat(incoming.platform, incoming.chat_id)
     if chat is None or (incoming.chat_title and chat.title != incoming.chat_title):
         return None
     sender = incoming.sender
     if sender is None:
-        return chat.id, None
+        return Known(chat, None)
     person = cache.person(incoming.platform, sender.external_id)
     if person is None or person.username != sender.username:
         return None
     if sender.display_name and person.display_name != sender.display_name[:255]:
         return None
-    return chat.id, person.id
+    return Known(chat, person)
+
+
+def known(incoming: Incoming, services: Services) -> Known | None:
+    """:func:`known_rows` for handlers that only need ids, locales or the area: no database."""
+    cache = row_cache(services.db)
+    return known_rows(cache, incoming) if cache is not None else None

@@ -7,11 +7,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from handlers.access import Audience, ensure_rows, rows_are_current
+from handlers.access import Audience, ensure_rows, known_rows
 from handlers.services import Services
 from handlers.types import EventKind, Incoming, Reply
 from storage.cache import row_cache
-from storage.dialogs import current_dialog
+from storage.dialogs import current_dialog, dialog_chats
 from storage.models import DialogState
 
 log = logging.getLogger(__name__)
@@ -97,22 +97,27 @@ class Dispatcher:
         """
         cache = row_cache(self.services.db)
         if cache is not None:
-            known = rows_are_current(cache, incoming)
-            if known is not None and (known[1] is None or cache.has_no_dialog(known[0], known[1])):
+            rows = known_rows(cache, incoming)
+            if rows is not None and (
+                rows.person is None or cache.has_no_dialog(rows.chat.id, rows.person.id)
+            ):
                 return None
         generation = cache.generation if cache is not None else 0
         async with self.services.db() as session:
             chat, person = await ensure_rows(session, incoming, self.services)
-            dialog = None
+            dialog, chats = None, frozenset[int]()
             if person is not None:
-                dialog = await current_dialog(session, chat.id, person.id, self.services.clock.now())
+                chats = await dialog_chats(session, person.id)
+                if chat.id in chats:
+                    dialog = await current_dialog(session, chat.id, person.id, self.services.clock.now())
             await session.commit()
         if cache is not None:
             cache.remember_chat(generation, chat)
             if person is not None:
                 cache.remember_person(generation, person)
-                if dialog is None:
-                    cache.remember_no_dialog(generation, chat.id, person.id)
+                # An expired dialog was deleted just now: this chat is no longer among them.
+                live = chats if dialog is not None else chats - {chat.id}
+                cache.remember_dialog_chats(generation, person.id, live)
         return dialog
 
     async def _command(self, incoming: Incoming) -> list[Reply]:

@@ -29,7 +29,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from storage.models import Chat, DialogState, Person
+from storage.models import Area, Chat, DialogState, Person
 
 INFO_KEY = "row_cache"
 _PENDING_KEY = "row_cache_pending"
@@ -42,6 +42,8 @@ ChatKey = tuple[str, str]  # (platform, external_id)
 class CachedChat:
     id: int
     title: str | None
+    area_id: int | None
+    locale: str | None
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class CachedPerson:
     id: int
     display_name: str
     username: str | None
+    locale: str | None
 
 
 class RowCache:
@@ -56,7 +59,9 @@ class RowCache:
         self.generation = 0
         self._chats: dict[ChatKey, CachedChat] = {}
         self._people: dict[ChatKey, CachedPerson] = {}
-        self._no_dialog: set[tuple[int, int]] = set()
+        # person id → the chats where that person has a dialog row (maybe expired); a chat not in
+        # the set certainly has none. Per person, so a resident talking in a new group needs no read.
+        self._dialog_chats: dict[int, frozenset[int]] = {}
 
     # --- reads ------------------------------------------------------------------------------------
     def chat(self, platform: str, external_id: str) -> CachedChat | None:
@@ -66,26 +71,29 @@ class RowCache:
         return self._people.get((platform, external_id))
 
     def has_no_dialog(self, chat_id: int, person_id: int) -> bool:
-        return (chat_id, person_id) in self._no_dialog
+        chats = self._dialog_chats.get(person_id)
+        return chats is not None and chat_id not in chats
 
     # --- fills (only when nothing was invalidated since ``generation``) -------------------------------
     def remember_chat(self, generation: int, chat: Chat) -> None:
         if self._fresh(generation):
-            self._chats[(chat.platform, chat.external_id)] = CachedChat(chat.id, chat.title)
+            self._chats[(chat.platform, chat.external_id)] = CachedChat(
+                chat.id, chat.title, chat.area_id, chat.locale
+            )
 
     def remember_person(self, generation: int, person: Person) -> None:
         if self._fresh(generation):
             key = (person.platform, person.external_id)
-            self._people[key] = CachedPerson(person.id, person.display_name, person.username)
+            self._people[key] = CachedPerson(person.id, person.display_name, person.username, person.locale)
 
-    def remember_no_dialog(self, generation: int, chat_id: int, person_id: int) -> None:
+    def remember_dialog_chats(self, generation: int, person_id: int, chat_ids: frozenset[int]) -> None:
         if self._fresh(generation):
-            self._no_dialog.add((chat_id, person_id))
+            self._dialog_chats[person_id] = chat_ids
 
     def _fresh(self, generation: int) -> bool:
         if generation != self.generation:
             return False
-        if len(self._chats) + len(self._people) + len(self._no_dialog) >= MAX_ENTRIES:
+        if len(self._chats) + len(self._people) + len(self._dialog_chats) >= MAX_ENTRIES:
             self.clear()  # bounded memory; it refills on demand
             return False
         return True
@@ -95,35 +103,36 @@ class RowCache:
         self.generation += 1
         for key in [k for k, v in self._chats.items() if v.id == chat_id]:
             del self._chats[key]
-        self._no_dialog = {k for k in self._no_dialog if k[0] != chat_id}
+        # A chat row changing (e.g. a migration folding two rows) may move dialogs between ids.
+        self._dialog_chats.clear()
 
     def forget_person(self, person_id: int) -> None:
         self.generation += 1
         for key in [k for k, v in self._people.items() if v.id == person_id]:
             del self._people[key]
-        self._no_dialog = {k for k in self._no_dialog if k[1] != person_id}
+        self._dialog_chats.pop(person_id, None)
 
-    def forget_dialog(self, chat_id: int, person_id: int) -> None:
+    def forget_dialog(self, person_id: int) -> None:
         self.generation += 1
-        self._no_dialog.discard((chat_id, person_id))
+        self._dialog_chats.pop(person_id, None)
 
     def forget_table(self, table: str) -> None:
         """A bulk UPDATE/DELETE whose rows we cannot tell: drop everything that table feeds."""
         self.generation += 1
-        if table == Chat.__tablename__:
+        if table in (Chat.__tablename__, Area.__tablename__):  # deleting an area unlinks chats
             self._chats.clear()
-            self._no_dialog.clear()
+            self._dialog_chats.clear()
         elif table == Person.__tablename__:
             self._people.clear()
-            self._no_dialog.clear()
+            self._dialog_chats.clear()
         elif table == DialogState.__tablename__:
-            self._no_dialog.clear()
+            self._dialog_chats.clear()
 
     def clear(self) -> None:
         self.generation += 1
         self._chats.clear()
         self._people.clear()
-        self._no_dialog.clear()
+        self._dialog_chats.clear()
 
 
 class CachedSession(Session):
@@ -145,7 +154,7 @@ def _apply(cache: RowCache, what: Invalidation) -> None:
     elif kind == "person":
         cache.forget_person(value)
     elif kind == "dialog":
-        cache.forget_dialog(*value)
+        cache.forget_dialog(value)
     else:
         cache.forget_table(value)
 
@@ -165,12 +174,14 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
             _record(session, cache, ("chat", obj.id))
         elif isinstance(obj, Person) and obj.id is not None:
             _record(session, cache, ("person", obj.id))
+        elif isinstance(obj, Area) and obj in session.deleted:
+            _record(session, cache, ("table", Area.__tablename__))
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, DialogState):
-            _record(session, cache, ("dialog", (obj.chat_id, obj.person_id)))
+            _record(session, cache, ("dialog", obj.person_id))
 
 
-_WATCHED = {Chat.__tablename__, Person.__tablename__, DialogState.__tablename__}
+_WATCHED = {Chat.__tablename__, Person.__tablename__, DialogState.__tablename__, Area.__tablename__}
 
 
 def _on_execute(state: ORMExecuteState) -> None:

@@ -25,6 +25,12 @@ async def current_dialog(
     return state
 
 
+async def dialog_chats(session: AsyncSession, person_id: int) -> frozenset[int]:
+    """The chats where this person has a dialog row (live or expired)."""
+    rows = await session.scalars(select(DialogState.chat_id).where(DialogState.person_id == person_id))
+    return frozenset(rows)
+
+
 async def save_dialog(
     session: AsyncSession,
     chat_id: int,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.access import resolve_actor
+from handlers.access import known, resolve_actor
 from handlers.referrals.answer import CALLBACK, group_pointer, menu, referral
 from handlers.referrals.recognise import normalise, recognise
 from handlers.referrals.situations import BY_ID, Situation, by_word
@@ -12,6 +12,10 @@ from handlers.types import Incoming, Reply
 
 async def _locale(incoming: Incoming, services: Services, private: bool = False) -> str:
     """The locale the answer will be read in: the person's for a private answer, else the chat's."""
+    rows = known(incoming, services)
+    if rows is not None and rows.person is not None:  # the dispatcher has just made both rows
+        chat_locale = None if private else rows.chat.locale
+        return chat_locale or rows.person.locale or services.settings.default_locale
     async with services.db() as session:
         actor = await resolve_actor(session, incoming, services)
         await session.commit()

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, resolve_actor
+from handlers.access import Actor, known, resolve_actor
 from handlers.reports.draft import Draft
 from handlers.reports.filing import bel_112_first, file_report, incident_called
 from handlers.reports.recognise import Recognition, Verdict, classify
@@ -38,11 +38,24 @@ async def recognise(incoming: Incoming, services: Services) -> list[Reply] | Non
     recognition = classify(incoming.text, services.clock.now(), services.settings.tz)
     if recognition.verdict is Verdict.CHATTER:
         return None
+    quick = _without_database(incoming, services, recognition)
+    if quick is not None:
+        return quick
     async with services.db() as session:
         actor = await resolve_actor(session, incoming, services)
         replies = await _handle(session, services, actor, incoming, recognition)
         await session.commit()
     return replies
+
+
+def _without_database(incoming: Incoming, services: Services, recognition: Recognition) -> list[Reply] | None:
+    """The answers of :func:`_handle` that need no rows: a group with no area files nothing."""
+    rows = known(incoming, services)
+    if rows is None or rows.person is None or rows.chat.area_id is not None:
+        return None
+    if recognition.report.person is not None and recognition.report.person.appearance_only:
+        return [Reply.say("reports.dialog.profiling")]
+    return [Reply.say("reports.action.no_area")] if recognition.verdict is Verdict.REPORT else []
 
 
 async def _handle(
