@@ -62,9 +62,13 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.telegram_bot_token is None:
         print(_say("cli.no_token"), file=sys.stderr)
         return cmd_console(args, settings)
-    from bot.telegram.run import run_telegram  # type: ignore[import-not-found, unused-ignore]
+    from bot.telegram.run import missing_setting, mode_name, run_telegram
     from storage.migrate import upgrade
 
+    missing = missing_setting(settings, args.webhook)
+    if missing is not None:  # before touching the database: say what to set, in one line
+        print(_say("cli.needs_setting", variable=missing, mode=mode_name(args.webhook)), file=sys.stderr)
+        return 2
     upgrade(settings.database_url)
     return int(run_telegram(settings, webhook=args.webhook))
 

@@ -77,6 +77,21 @@ class Settings(BaseSettings):
             raise ValueError("use 1 to 256 characters: letters, digits, _ and -")
         return value
 
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # @BotFather's tokens look like 123456:ABC-def_…; anything else is a copy-paste slip.
+        if value is not None and not re.fullmatch(r"[0-9]+:[A-Za-z0-9_-]+", value.get_secret_value()):
+            raise ValueError("expected the token from @BotFather, like 123456:ABC-def")
+        return value
+
+    @field_validator("telegram_api_base_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+            raise ValueError(f"expected an http(s):// address, not {value[:80]!r}")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

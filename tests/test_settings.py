@@ -20,6 +20,9 @@ from bot.settings import SettingsError, load_settings
         ("DATABASE_URL", "mysql://x"),
         ("DIALOG_TIMEOUT_MINUTES", "nul"),
         ("MAX_TEXT_LENGTH", "5"),
+        ("TELEGRAM_BOT_TOKEN", "my-token"),
+        ("TELEGRAM_API_BASE_URL", "localhost:8081/bot"),
+        ("WEBHOOK_URL", "bot.example.nl/webhook/telegram"),
     ],
 )
 def test_wrong_values_name_the_variable(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:

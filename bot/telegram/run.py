@@ -11,11 +11,13 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 from telegram import Update
+from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.app import App, build_app
@@ -27,7 +29,8 @@ from bot.telegram.sender import BatchSender
 from bot.telegram.transport import TelegramTransport
 from bot.telegram.webhook import telegram_webhook
 from bot.web import RouteAdder, build_web_app, start_web
-from handlers.types import Platform
+from handlers.types import Msg, Platform
+from messages.catalog import Catalog, strip_tags
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +39,34 @@ CONCURRENT_UPDATES = 64  # updates in flight; each chat is still handled in orde
 
 
 class ConfigError(RuntimeError):
-    """A setting needed for this mode is missing; the message names it."""
+    """A setting needed for this mode is missing; ``variable`` names it."""
+
+    def __init__(self, variable: str) -> None:
+        super().__init__(variable)
+        self.variable = variable
 
 
-def build_ptb(settings: Settings, *, polling: bool) -> PTBApp:
+def missing_setting(settings: Settings, webhook: bool) -> str | None:
+    """The environment variable this mode needs but does not have, if any."""
+    if settings.telegram_bot_token is None:
+        return "TELEGRAM_BOT_TOKEN"
+    if webhook and not settings.webhook_url:
+        return "WEBHOOK_URL"
+    if webhook and settings.telegram_webhook_secret is None:
+        return "TELEGRAM_WEBHOOK_SECRET"
+    return None
+
+
+def mode_name(webhook: bool) -> str:
+    return "buurtbot run --webhook" if webhook else "buurtbot run"
+
+
+def build_ptb(
+    settings: Settings, *, polling: bool, requests: tuple[AiohttpRequest, AiohttpRequest] | None = None
+) -> PTBApp:
     if settings.telegram_bot_token is None:
         raise ConfigError("TELEGRAM_BOT_TOKEN")
-    request, updates_request = AiohttpRequest.pair()
+    request, updates_request = requests or AiohttpRequest.pair()
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -72,7 +96,8 @@ class TelegramRuntime:
         self.app = app
         self.settings = settings
         self.webhook = webhook
-        self.ptb = build_ptb(settings, polling=not webhook)
+        self.requests = AiohttpRequest.pair()
+        self.ptb = build_ptb(settings, polling=not webhook, requests=self.requests)
         db_lock = app.db_lock  # SQLite: the sender takes turns with the app's transactions
         self.adapter = TelegramAdapter(app, self.ptb.bot, app.services.clock)
         self.transport = TelegramTransport(self.ptb.bot, app.services.catalog)
@@ -100,8 +125,9 @@ class TelegramRuntime:
         await self.ptb.update_queue.put(update)
 
     async def start(self) -> None:
-        if self.webhook and (not self.settings.webhook_url or self.settings.telegram_webhook_secret is None):
-            raise ConfigError("WEBHOOK_URL" if not self.settings.webhook_url else "TELEGRAM_WEBHOOK_SECRET")
+        missing = missing_setting(self.settings, self.webhook)
+        if missing is not None:
+            raise ConfigError(missing)
         await self.ptb.initialize()  # getMe: the bot's id and @username
         await self.ptb.start()
         self._sender = asyncio.create_task(self._send_loop(), name="outbox-sender")
@@ -155,6 +181,10 @@ class TelegramRuntime:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(self._sender, 5)
         await self.ptb.shutdown()
+        # A failed start (getMe refused or unreachable) leaves the HTTP session open, because PTB
+        # only shuts down what finished initialising; shutting a request down twice is harmless.
+        for request in self.requests:
+            await request.shutdown()
 
 
 async def serve(settings: Settings, webhook: bool) -> None:
@@ -196,9 +226,23 @@ async def _serve_until_signal(app: App, runtime: TelegramRuntime) -> None:
 
 
 def run_telegram(settings: Settings, webhook: bool = False) -> int:
+    """Serve until a signal; a start-up problem is one friendly line naming the setting, exit 2."""
     try:
         asyncio.run(serve(settings, webhook))
     except ConfigError as missing:
-        log.error("setting %s is needed for this mode", missing)
-        return 2
+        return _fail(settings, "cli.needs_setting", variable=missing.variable, mode=mode_name(webhook))
+    except InvalidToken:
+        return _fail(settings, "cli.telegram_refused")
+    except BadRequest as refused:  # setWebhook: Telegram will not post to that address
+        log.debug("setWebhook refused: %s", refused)
+        return _fail(settings, "cli.webhook_refused", url=settings.webhook_url or "")
+    except NetworkError as unreachable:  # getMe at start-up: nothing (or not a Bot API) answers there
+        log.debug("Bot API unreachable: %s", unreachable)
+        return _fail(settings, "cli.telegram_unreachable", url=settings.telegram_api_base_url)
     return 0
+
+
+def _fail(settings: Settings, key: str, **params: object) -> int:
+    catalog = Catalog.load(default_locale=settings.default_locale)
+    print(strip_tags(catalog.render(Msg.of(key, **params))), file=sys.stderr)
+    return 2
