@@ -24,6 +24,7 @@ from bot.app import App, build_app
 from bot.delivery import OutboxDrain, Transport
 from bot.settings import Settings
 from bot.telegram.adapter import ALLOWED_UPDATES, TelegramAdapter
+from bot.telegram.repair import LenientBot
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.sender import BatchSender
 from bot.telegram.transport import TelegramTransport
@@ -67,12 +68,15 @@ def build_ptb(
     if settings.telegram_bot_token is None:
         raise ConfigError("TELEGRAM_BOT_TOKEN")
     request, updates_request = requests or AiohttpRequest.pair()
+    bot = LenientBot(  # long polling must not stall on an update PTB cannot read (see repair.py)
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=settings.telegram_api_base_url,
+        request=request,
+        get_updates_request=updates_request,
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token.get_secret_value())
-        .base_url(settings.telegram_api_base_url)
-        .request(request)
-        .get_updates_request(updates_request)
+        .bot(bot)
         .concurrent_updates(CONCURRENT_UPDATES)
         .job_queue(None)  # schedules are ours (APScheduler over our tables), not PTB's
     )
