@@ -36,6 +36,10 @@ class Command:
     help_key: str
     where: Where = Where.ANYWHERE
     audience: Audience = Audience.EVERYONE
+    group_audience: Audience | None = None  # who may use it in a group, when that differs
+
+    def audience_in(self, is_group: bool) -> Audience:
+        return self.group_audience if is_group and self.group_audience is not None else self.audience
 
 
 @dataclass(frozen=True)
