@@ -37,15 +37,14 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(settings.database_url)
 
     async def main() -> None:
-        from bot.campaign_scheduler import CampaignScheduler
+        from bot.campaign_scheduler import scheduled
 
         app = build_app(settings)
-        campaigns = CampaignScheduler(app.services)
-        campaigns.start()  # posts land in the outbox; the console prints them with the next line
         try:
-            await run_console(app)
+            # Posts land in the outbox; the console prints them with the next line.
+            with scheduled(app.services):
+                await run_console(app)
         finally:
-            campaigns.shutdown()
             await app.close()
 
     asyncio.run(main())

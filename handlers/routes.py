@@ -18,7 +18,7 @@ ROUTES = Routes(
         "start": Command(core.start, "help.start"),
         "help": Command(core.help_, "help.help"),
         "regels": Command(core.rules, "help.regels"),
-        "taal": Command(core.language, "help.taal"),
+        "taal": Command(core.language, "help.taal", group_audience=Audience.GROUP_ADMIN),
         "wijk": Command(core.link_area, "help.wijk", Where.GROUP, Audience.GROUP_ADMIN),
         "stop": Command(subscriptions.stop, "help.stop"),  # also ends area subscriptions (WhatsApp STOP)
         "aanmelden": Command(subscriptions.aanmelden, "help.aanmelden", Where.PRIVATE),
@@ -31,7 +31,10 @@ ROUTES = Routes(
         # Reports (issue 4)
         "melding": Command(report_dialog.start, "reports.help.melding"),
         "meldingen": Command(
-            report_actions.list_open, "reports.help.meldingen", audience=Audience.COORDINATOR
+            report_actions.list_open,
+            "reports.help.meldingen",
+            audience=Audience.COORDINATOR,
+            group_audience=Audience.GROUP_ADMIN,  # the group's admins and its area's coordinators
         ),
         "mijngegevens": Command(report_privacy.my_data, "reports.help.mijngegevens"),
         "vergeetmij": Command(report_privacy.forget_me, "reports.help.vergeetmij"),

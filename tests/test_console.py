@@ -124,3 +124,30 @@ def test_a_restarted_console_does_not_greet_its_groups_again(db_url: str, tmp_pa
     assert "Hallo allemaal!" not in second.stdout.split("Sterrenburg.")[0]
     assert "[Krispijn] buurtbot: Afspraken in deze groep" in second.stdout
     assert "[Sterrenburg] buurtbot: Hallo allemaal!" in second.stdout
+
+
+def _commands(help_text: str) -> set[str]:
+    return {line.split("–")[0].split()[-1] for line in help_text.splitlines() if "–" in line}
+
+
+EVERYONE_IN_GROUP = {
+    *("/start", "/help", "/regels", "/stop", "/hulp", "/melding", "/mijngegevens", "/vergeetmij"),
+}
+
+
+async def test_help_in_a_group_follows_the_role(console: ConsoleHarness) -> None:
+    await console.say(":groep Krispijn", "/wijk Krispijn", ":als Piet")
+    assert _commands(await console.text("/help")) == EVERYONE_IN_GROUP
+    await console.say(":als Wim coordinator Wielwijk")  # a coordinator, but of another area
+    assert _commands(await console.text("/help")) == EVERYONE_IN_GROUP | {"/campagne"}
+    await console.say(":als Ans coordinator Krispijn")
+    coordinator = EVERYONE_IN_GROUP | {"/taal", "/wijk", "/campagnes", "/campagne", "/meldingen"}
+    assert _commands(await console.text("/help")) == coordinator
+
+
+async def test_help_in_private_follows_the_role(console: ConsoleHarness) -> None:
+    await console.say(":als Piet")
+    resident = _commands(await console.text("/help"))
+    assert resident == EVERYONE_IN_GROUP | {"/taal", "/aanmelden"}
+    await console.say(":als Ans coordinator Krispijn")
+    assert _commands(await console.text("/help")) == resident | {"/whatsappgroep", "/campagne", "/meldingen"}

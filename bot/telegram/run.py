@@ -19,6 +19,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.app import App, build_app
+from bot.campaign_scheduler import scheduled
 from bot.delivery import OutboxDrain, Transport
 from bot.settings import Settings
 from bot.telegram.adapter import ALLOWED_UPDATES, TelegramAdapter
@@ -190,7 +191,8 @@ async def _serve_until_signal(app: App, runtime: TelegramRuntime) -> None:
         loop.add_signal_handler(signum, stop.set)
     try:
         await runtime.start()
-        await stop.wait()
+        with scheduled(app.services):  # campaigns, the privacy purge, dedupe housekeeping
+            await stop.wait()
     finally:
         await runtime.stop()
         await app.close()

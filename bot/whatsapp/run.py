@@ -14,6 +14,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.app import App, build_app
+from bot.campaign_scheduler import scheduled
 from bot.delivery import OutboxDrain
 from bot.settings import Settings
 from bot.web import build_web_app, start_web
@@ -72,7 +73,8 @@ async def serve(settings: Settings) -> None:
         runtime = WhatsAppRuntime(app, settings, http)
         try:
             await runtime.start()
-            await stop.wait()
+            with scheduled(app.services):  # campaigns, the privacy purge, dedupe housekeeping
+                await stop.wait()
         finally:
             await runtime.stop()
             await app.close()
