@@ -50,6 +50,7 @@ from storage.outbox import tracked_message_id
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+LATE_SLACK = 0.02  # seconds a send may start after its slot before the slot is booked anew
 
 
 def new_worker_id() -> str:
@@ -122,6 +123,7 @@ class PacedSender:
     # -- the loop ---------------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
         """Send until ``stop`` is set; then finish the sends under way and give back the rest."""
+        self._stopping = False
         await self.recover()
         recorder = asyncio.create_task(self._record_loop(), name="outbox-recorder")
         stopper = asyncio.create_task(stop.wait())
@@ -216,9 +218,7 @@ class PacedSender:
                 job = queue[0]
                 pacer = self._pacers.get(job.platform)
                 if pacer is not None:
-                    wait = pacer.reserve(job.address.external_id, job.is_group)
-                    if wait > 0:
-                        await self._sleep(wait)
+                    await self._wait_for_slot(pacer, job)
                 if self._stopping:
                     break
                 self._in_flight.add(chat_id)
@@ -238,6 +238,18 @@ class PacedSender:
             del self._runners[chat_id]
             self._room.set()
             self._recorded.set()
+
+    async def _wait_for_slot(self, pacer: Pacer, job: _Job) -> None:
+        """Wait for a booked slot; a slot missed by more than the slack (the loop was busy) is
+        booked again, so a stall is not followed by a burst that would overrun the budget."""
+        while True:
+            wait = pacer.reserve(job.address.external_id, job.is_group)
+            if wait <= 0:
+                return
+            due = self._clock.now() + timedelta(seconds=wait)
+            await self._sleep(wait)
+            if (self._clock.now() - due).total_seconds() <= LATE_SLACK or self._stopping:
+                return
 
     async def _deliver(self, job: _Job) -> Outcome:
         transport = self._transports[job.platform]
