@@ -138,9 +138,9 @@ class PacedSender:
                     await self._idle(stopper)
         finally:
             await self._shutdown()
-            recorder.cancel()
             stopper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            self._recorded.set()  # the recorder sees _stopping, writes what is left and ends
+            with contextlib.suppress(Exception):
                 await recorder
             await self._flush()
 
@@ -303,6 +303,8 @@ class PacedSender:
                 await self._flush()
             except Exception:
                 log.exception("outbox recorder failed; trying again")
+            if self._stopping and not self._runners:
+                return
 
     async def _flush(self) -> None:
         pending, self._pending = self._pending, _Pending()
@@ -312,7 +314,7 @@ class PacedSender:
             return
         try:
             more_work = await self._write(pending, now, renew)
-        except Exception:
+        except BaseException:
             # Keep what was not written for the next try (the leases protect the rows meanwhile).
             self._pending.outcomes[:0] = pending.outcomes
             self._pending.releases[:0] = pending.releases
@@ -368,6 +370,11 @@ class PacedSender:
         runners = list(self._runners.values())
         if runners:
             await asyncio.gather(*runners, return_exceptions=True)
+        # A runner cancelled before its first step never ran its cleanup: give its rows back here.
+        for chat_id in list(self._runners):
+            queue = self._queues.pop(chat_id, deque())
+            self._pending.releases.extend((job.row_id, None) for job in queue)
+            del self._runners[chat_id]
 
     def _lock(self) -> contextlib.AbstractAsyncContextManager[object]:
         return self._db_lock if self._db_lock is not None else contextlib.nullcontext()
