@@ -82,7 +82,10 @@ class App:
         """Telegram's budgets from the settings (overall, per chat, per group)."""
         settings = self.services.settings
         budgets = Budgets(
-            overall=Budget(settings.outbox_rate_per_second),
+            # A burst of 1 % of a second's budget lets the bucket catch up after a busy moment.
+            overall=Budget(
+                settings.outbox_rate_per_second, max(1, round(settings.outbox_rate_per_second / 100))
+            ),
             per_chat=Budget(settings.outbox_per_chat_per_second, settings.outbox_chat_burst),
             per_group=Budget(settings.outbox_per_group_per_minute / 60.0),
         )

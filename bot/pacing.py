@@ -56,12 +56,37 @@ class _Bucket:
             del self.tat[key]
 
 
+class TokenBucket:
+    """A classic token bucket on the clock: tokens refill at ``rate``, at most ``burst`` are kept.
+
+    Used for the overall budget at the moment of sending (not booked ahead): after a stall of the
+    event loop at most ``burst`` extra messages go at once, so a sliding-window limit holds.
+    """
+
+    def __init__(self, budget: Budget, clock: Clock) -> None:
+        self._budget = budget
+        self._clock = clock
+        self._tokens = float(budget.burst)
+        self._at = clock.now()
+
+    def take(self) -> float:
+        """Take one token and return 0, or return the seconds until one is there (taking nothing)."""
+        now = self._clock.now()
+        elapsed = (now - self._at).total_seconds()
+        self._tokens = min(float(self._budget.burst), self._tokens + elapsed * self._budget.rate)
+        self._at = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return 0.0
+        return (1.0 - self._tokens) / self._budget.rate
+
+
 class Pacer:
-    """Books send slots for chats; ``block`` honours a chat's 429 without touching other chats."""
+    """Per-chat and per-group slots (booked ahead), the overall bucket, and per-chat 429 blocks."""
 
     def __init__(self, budgets: Budgets, clock: Clock) -> None:
         self._clock = clock
-        self._overall = _Bucket(budgets.overall)
+        self.overall = TokenBucket(budgets.overall, clock)
         self._chat = _Bucket(budgets.per_chat)
         self._group = _Bucket(budgets.per_group) if budgets.per_group else None
         self._blocked: dict[str, float] = {}
@@ -72,18 +97,14 @@ class Pacer:
         return (self._clock.now() - self._epoch).total_seconds()
 
     def reserve(self, chat: str, is_group: bool) -> float:
-        """Book the earliest slot for one message to ``chat``; returns seconds to wait for it."""
+        """Book the earliest slot for one message to ``chat`` (its own and its group budget, and
+        any 429 block); returns seconds to wait. The overall budget is taken when sending."""
         now = self._now()
-        at = max(
-            self._blocked.get(chat, now),
-            self._overall.earliest("*", now),
-            self._chat.earliest(chat, now),
-        )
+        at = max(self._blocked.get(chat, now), self._chat.earliest(chat, now))
         group = self._group if is_group else None
         if group is not None:
             at = max(at, group.earliest(chat, now))
             group.book(chat, at)
-        self._overall.book("*", at)
         self._chat.book(chat, at)
         self._booked += 1
         if self._booked % 1000 == 0:  # keep the per-chat tables small on long runs
@@ -103,7 +124,3 @@ class Pacer:
         if at is None or at <= self._now():
             return None
         return self._epoch + timedelta(seconds=at)
-
-    def horizon(self) -> float:
-        """Seconds until the overall budget's booked slots run out (how far ahead we are booked)."""
-        return max(0.0, self._overall.tat.get("*", 0.0) - self._now())

@@ -50,7 +50,6 @@ from storage.outbox import tracked_message_id
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
-LATE_SLACK = 0.02  # seconds a send may start after its slot before the slot is booked anew
 
 
 def new_worker_id() -> str:
@@ -112,6 +111,8 @@ class PacedSender:
         self._queues: dict[int, deque[_Job]] = {}
         self._runners: dict[int, asyncio.Task[None]] = {}
         self._in_flight: set[int] = set()  # chat ids with a network call under way
+        self._gates: dict[str, asyncio.Queue[asyncio.Future[None]]] = {}
+        self._pumps: dict[str, asyncio.Task[None]] = {}
         self._pending = _Pending()
         self._recorded = asyncio.Event()
         self._room = asyncio.Event()
@@ -240,16 +241,32 @@ class PacedSender:
             self._recorded.set()
 
     async def _wait_for_slot(self, pacer: Pacer, job: _Job) -> None:
-        """Wait for a booked slot; a slot missed by more than the slack (the loop was busy) is
-        booked again, so a stall is not followed by a burst that would overrun the budget."""
-        while True:
-            wait = pacer.reserve(job.address.external_id, job.is_group)
-            if wait <= 0:
-                return
-            due = self._clock.now() + timedelta(seconds=wait)
+        """Wait for this chat's booked slot, then for a token of the overall budget."""
+        wait = pacer.reserve(job.address.external_id, job.is_group)
+        if wait > 0:
             await self._sleep(wait)
-            if (self._clock.now() - due).total_seconds() <= LATE_SLACK or self._stopping:
-                return
+        if not self._stopping:
+            await self._gate(job.platform, pacer)
+
+    async def _gate(self, platform: str, pacer: Pacer) -> None:
+        """Queue for the platform's overall budget; one pump hands out tokens in arrival order,
+        so hundreds of waiting chats cost one timer, not hundreds."""
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._gates.setdefault(platform, asyncio.Queue())
+        if platform not in self._pumps or self._pumps[platform].done():
+            self._pumps[platform] = asyncio.create_task(self._pump(queue, pacer))
+        queue.put_nowait(waiter)
+        await waiter
+
+    async def _pump(self, queue: asyncio.Queue[asyncio.Future[None]], pacer: Pacer) -> None:
+        while True:
+            waiter = await queue.get()
+            if waiter.done():  # its chat was cancelled (stopping)
+                continue
+            while (wait := pacer.overall.take()) > 0:
+                await self._sleep(wait)
+            if not waiter.done():
+                waiter.set_result(None)
 
     async def _deliver(self, job: _Job) -> Outcome:
         transport = self._transports[job.platform]
@@ -370,6 +387,9 @@ class PacedSender:
         runners = list(self._runners.values())
         if runners:
             await asyncio.gather(*runners, return_exceptions=True)
+        for pump in self._pumps.values():
+            pump.cancel()
+        self._pumps.clear()
         # A runner cancelled before its first step never ran its cleanup: give its rows back here.
         for chat_id in list(self._runners):
             queue = self._queues.pop(chat_id, deque())

@@ -74,7 +74,7 @@ def paced_sender(
 ) -> PacedSender:
     """A sender on the system clock (the fake's flood limits are wall-clock), fast retries."""
     clock = SystemClock()
-    budgets = Budgets(Budget(rate), Budget(1.0, 3), Budget(20 / 60))
+    budgets = Budgets(Budget(rate, max(1, round(rate / 100))), Budget(1.0, 3), Budget(20 / 60))
     drain = OutboxDrain(
         app.services.db,
         transports,
