@@ -89,7 +89,9 @@ class App:
             per_chat=Budget(settings.outbox_per_chat_per_second, settings.outbox_chat_burst),
             per_group=Budget(settings.outbox_per_group_per_minute / 60.0),
         )
-        return Pacer(budgets, self.services.clock)
+        # Real time on purpose: budgets are about real seconds on the wire. The injected clock
+        # (tests' FakeClock) only decides when rows are due, never how fast they leave.
+        return Pacer(budgets, SystemClock())
 
     def sender(
         self,

@@ -112,6 +112,9 @@ class PacedSender:
         self._runners: dict[int, asyncio.Task[None]] = {}
         self._in_flight: set[int] = set()  # chat ids with a network call under way
         self._gates: dict[str, asyncio.Queue[asyncio.Future[None]]] = {}
+        # Rows this worker holds (queued, or sent and not yet recorded): never queued twice, even
+        # when a lease ran out meanwhile (a stalled database, or a test's clock jumping ahead).
+        self._held: set[int] = set()
         self._pumps: dict[str, asyncio.Task[None]] = {}
         self._pending = _Pending()
         self._recorded = asyncio.Event()
@@ -205,6 +208,9 @@ class PacedSender:
         return _Job(row.id, row.broadcast_id, chat.id, chat.platform, address, reply, edit_id)
 
     def _queue(self, job: _Job) -> None:
+        if job.row_id in self._held:
+            return
+        self._held.add(job.row_id)
         queue = self._queues.setdefault(job.chat_id, deque())
         queue.append(job)
         if job.chat_id not in self._runners:
@@ -338,6 +344,8 @@ class PacedSender:
             raise
         if renew:
             self._renewed_at = now
+        self._held.difference_update(job.row_id for job, _ in pending.outcomes)
+        self._held.difference_update(row_id for row_id, _ in pending.releases)
         self._written.set()
         if more_work:
             self._outbox.wake()
