@@ -44,11 +44,19 @@ def _rate(calls: list[Call]) -> float:
     return (len(ok) - 1) / span if span else 0.0
 
 
-def _stall(calls: list[Call], blocked: str, limit: float) -> float:
-    """The longest pause between successful sends to other chats, beyond the normal spacing."""
+def _stall(calls: list[Call], blocked: str, retry_after: float) -> float:
+    """How much longer than normal the other chats waited while the blocked chat sat out its 429:
+    the longest gap between their sends in that window, minus the longest gap outside it."""
+    throttled = min((c.at for c in calls if c.chat_id == blocked and c.status == 429), default=None)
     ok = sorted(c.at for c in calls if c.status == 200 and c.chat_id != blocked)
-    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(ok)]
-    return max(0.0, max(gaps, default=0.0) - 3 / limit)
+    if throttled is None or len(ok) < 2:
+        return 0.0
+    inside, outside = [0.0], [0.0]
+    for a, b in itertools.pairwise(ok):
+        gap = (b - a).total_seconds()
+        during = throttled <= b and (a - throttled).total_seconds() <= retry_after
+        (inside if during else outside).append(gap)
+    return max(0.0, max(inside) - max(outside))
 
 
 async def paced(n: int, limit: float, fault: bool) -> tuple[list[Call], float]:
@@ -120,7 +128,7 @@ async def main(n: int, limit: float) -> None:
         )
     for name, run in rows:
         calls, _ = await run(min(n, 600), limit, True)
-        stall = _stall(calls, f"-{FIRST}", limit)
+        stall = _stall(calls, f"-{FIRST}", 2.0)
         print(f"  {name:24} one chat's 429 (retry_after 2 s) held the other chats up {stall:4.2f} s")
 
 

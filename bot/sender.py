@@ -50,6 +50,7 @@ from storage.outbox import tracked_message_id
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+RECORD_EVERY = 0.05  # seconds between the recorder's writes under load
 
 
 def new_worker_id() -> str:
@@ -328,6 +329,9 @@ class PacedSender:
                 log.exception("outbox recorder failed; trying again")
             if self._stopping and not self._runners:
                 return
+            # Let outcomes gather a moment: one write per ~50 ms instead of one per send keeps the
+            # event loop free for sending (a crash can then repeat at most these few messages).
+            await asyncio.sleep(RECORD_EVERY)
 
     async def _flush(self) -> None:
         pending, self._pending = self._pending, _Pending()
