@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import core, subscriptions
+from handlers import alerts, coordinators, core, subscriptions
 from handlers.access import Audience
 from handlers.campaigns import commands as campaigns
 from handlers.referrals import handler as referrals
@@ -28,6 +28,12 @@ ROUTES = Routes(
         "hulp": Command(referrals.hulp, "help.hulp"),
         "campagnes": Command(campaigns.group_switch, "help.campagnes", Where.GROUP, Audience.GROUP_ADMIN),
         "campagne": Command(campaigns.coordinator, "help.campagne", Where.ANYWHERE, Audience.COORDINATOR),
+        # Alerts and coordinators (issue 5)
+        "alert": Command(alerts.alert, "help.alert", Where.ANYWHERE, Audience.COORDINATOR),
+        "bericht": Command(alerts.bericht, "help.bericht", Where.ANYWHERE, Audience.COORDINATOR),
+        "coordinator": Command(
+            coordinators.coordinator, "help.coordinator", Where.ANYWHERE, Audience.GROUP_ADMIN
+        ),
         # Reports (issue 4)
         "melding": Command(report_dialog.start, "reports.help.melding"),
         "meldingen": Command(
@@ -45,6 +51,7 @@ ROUTES = Routes(
         "rp": report_actions.on_button,
         "mv": report_text.on_answer,
         "vm": report_privacy.on_forget_answer,
+        alerts.CALLBACK: alerts.on_button,
     },
     events={
         EventKind.BOT_ADDED: core.bot_added,
@@ -69,6 +76,8 @@ ROUTES = Routes(
         "report": "melding",
         "mydata": "mijngegevens",
         "forgetme": "vergeetmij",
+        "coördinator": "coordinator",
+        "message": "bericht",
     },
     fallback=core.private_fallback,
 )

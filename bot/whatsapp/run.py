@@ -1,6 +1,8 @@
 """``buurtbot run`` with WhatsApp only (no Telegram token): the shared web app plus the outbox sender.
 
-With Telegram configured too, :mod:`bot.telegram.run` serves both on the same web server and sender.
+With Telegram configured too, :mod:`bot.telegram.run` serves both on the same web server and the paced
+sender. Alone, WhatsApp keeps the simple drain: its transport already enforces Meta's throughput and
+messaging limits (answering "retry later" per message), and one process sends for one number.
 """
 
 from __future__ import annotations
