@@ -1,9 +1,10 @@
 """``/coordinator @naam WIJK`` and ``/coordinator intrekken @naam WIJK``: who may alert an area.
 
-Beheerders (``BEHEERDERS`` or the beheerder role) appoint coordinators for any area, anywhere.
-A group's own admins (anonymous admins included: the platform marks them ``is_chat_admin``) may
-do it only inside their group and only for the area that group is linked to. Coordinators are
-``Role`` rows; every refusal says why and is logged.
+Only beheerders (``BEHEERDERS`` or the beheerder role) appoint coordinators. A group admin
+administers their own group only (``/wijk``, ``/campagnes``): anyone can make a Telegram group,
+add the bot and link it to a wijk, so letting group admins appoint coordinators would let a
+stranger alert every group of that wijk. Coordinators are ``Role`` rows; every refusal says why
+and is logged.
 """
 
 from __future__ import annotations
@@ -36,15 +37,9 @@ def refuse(incoming: Incoming, reason: Msg) -> Reply:
     return Reply.say("error.not_allowed", reason=reason)
 
 
-def may_appoint(actor: Actor, incoming: Incoming, area: Area) -> Msg | None:
+def may_appoint(actor: Actor) -> Msg | None:
     """None when allowed, else the reason."""
-    if actor.is_beheerder:
-        return None
-    if not (incoming.is_group and actor.is_chat_admin):
-        return Msg.of("reason.beheerder")
-    if actor.chat.area_id != area.id:
-        return Msg.of("reason.own_group_area", area=area.name)
-    return None
+    return None if actor.is_beheerder else Msg.of("reason.beheerder")
 
 
 async def coordinator(incoming: Incoming, services: Services) -> list[Reply]:
@@ -61,7 +56,7 @@ async def coordinator(incoming: Incoming, services: Services) -> list[Reply]:
             area = await session.get(Area, actor.chat.area_id)
         if area is None:
             return [Reply.say("coordinator.unknown_area", name=area_name[:100] or "-")]
-        reason = may_appoint(actor, incoming, area)
+        reason = may_appoint(actor)
         if reason is not None:
             return [refuse(incoming, reason)]
         person = await find_person_by_handle(session, incoming.platform, handle)

@@ -32,7 +32,7 @@ ROUTES = Routes(
         "alert": Command(alerts.alert, "help.alert", Where.ANYWHERE, Audience.COORDINATOR),
         "bericht": Command(alerts.bericht, "help.bericht", Where.ANYWHERE, Audience.COORDINATOR),
         "coordinator": Command(
-            coordinators.coordinator, "help.coordinator", Where.ANYWHERE, Audience.GROUP_ADMIN
+            coordinators.coordinator, "help.coordinator", Where.ANYWHERE, Audience.BEHEERDER
         ),
         # Reports (issue 4)
         "melding": Command(report_dialog.start, "reports.help.melding"),

@@ -139,9 +139,10 @@ async def test_help_in_a_group_follows_the_role(console: ConsoleHarness) -> None
     await console.say(":groep Krispijn", "/wijk Krispijn", ":als Piet")
     assert _commands(await console.text("/help")) == EVERYONE_IN_GROUP
     await console.say(":als Wim coordinator Wielwijk")  # a coordinator, but of another area
-    assert _commands(await console.text("/help")) == EVERYONE_IN_GROUP | {"/campagne"}
+    alerting = {"/campagne", "/alert", "/bericht"}  # they may alert their own area from anywhere
+    assert _commands(await console.text("/help")) == EVERYONE_IN_GROUP | alerting
     await console.say(":als Ans coordinator Krispijn")
-    coordinator = EVERYONE_IN_GROUP | {"/taal", "/wijk", "/campagnes", "/campagne", "/meldingen"}
+    coordinator = EVERYONE_IN_GROUP | alerting | {"/taal", "/wijk", "/campagnes", "/meldingen"}
     assert _commands(await console.text("/help")) == coordinator
 
 
@@ -150,4 +151,7 @@ async def test_help_in_private_follows_the_role(console: ConsoleHarness) -> None
     resident = _commands(await console.text("/help"))
     assert resident == EVERYONE_IN_GROUP | {"/taal", "/aanmelden"}
     await console.say(":als Ans coordinator Krispijn")
-    assert _commands(await console.text("/help")) == resident | {"/whatsappgroep", "/campagne", "/meldingen"}
+    coordinator = resident | {"/whatsappgroep", "/campagne", "/meldingen", "/alert", "/bericht"}
+    assert _commands(await console.text("/help")) == coordinator
+    await console.say(":als Beheerder beheerder")
+    assert "/coordinator" in _commands(await console.text("/help"))
