@@ -5,10 +5,10 @@ Run: .venv/bin/python bench/bench_referrals_campaigns.py [groups] [--postgres]
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import dataclasses
 import random
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -89,10 +89,14 @@ async def bench_campaign(groups: int, url: str | None) -> None:
 
 
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="?", type=int, default=1000, help="groups in the campaign run")
+    parser.add_argument("--postgres", action="store_true", help="also run on a scratch PostgreSQL db")
+    args = parser.parse_args()
     bench_recogniser()
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    count = args.groups
     asyncio.run(bench_campaign(count, None))
-    if "--postgres" in sys.argv:
+    if args.postgres:
         from tests import pg as pg_helper
 
         pg_url = pg_helper.create_database()

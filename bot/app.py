@@ -8,18 +8,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot.delivery import OutboxDrain, Transport
+from bot.delivery import OutboxDrain, RetryPolicy, Transport
+from bot.pacing import Budget, Budgets, Pacer
 from bot.reply_writer import ReplyWriter
+from bot.sender import PacedSender, Sleep
 from bot.settings import Settings
+from handlers.broadcasts import after_delivery
 from handlers.campaigns.model import load_campaigns
 from handlers.clock import Clock, SystemClock
 from handlers.outbox import Outbox
 from handlers.router import Dispatcher, Routes
 from handlers.routes import ROUTES
 from handlers.services import Services
-from handlers.types import Incoming, Reply
+from handlers.types import Incoming, Platform, Reply
 from messages.catalog import Catalog
 from messages.services import load_directory
 from storage.db import create_engine, create_sessionmaker, is_sqlite
@@ -51,7 +54,52 @@ class App:
         await self.writer.post(incoming, replies)
 
     def drain(self, transports: Mapping[str, Transport]) -> OutboxDrain:
-        return OutboxDrain(self.services.db, transports, self.services.clock)
+        retry = RetryPolicy(max_attempts=self.services.settings.outbox_max_attempts)
+        return OutboxDrain(self.services.db, transports, self.services.clock, retry, self._on_recorded)
+
+    async def _on_recorded(self, session: AsyncSession, broadcast_ids: set[int]) -> bool:
+        return await after_delivery(self.services, session, broadcast_ids)
+
+    def telegram_pacer(self) -> Pacer:
+        """Telegram's budgets from the settings (overall, per chat, per group)."""
+        settings = self.services.settings
+        budgets = Budgets(
+            # A burst of 1 % of a second's budget lets the bucket catch up after a busy moment.
+            overall=Budget(
+                settings.outbox_rate_per_second, max(1, round(settings.outbox_rate_per_second / 100))
+            ),
+            per_chat=Budget(settings.outbox_per_chat_per_second, settings.outbox_chat_burst),
+            per_group=Budget(settings.outbox_per_group_per_minute / 60.0),
+        )
+        # Real time on purpose: budgets are about real seconds on the wire. The injected clock
+        # (tests' FakeClock) only decides when rows are due, never how fast they leave.
+        return Pacer(budgets, SystemClock())
+
+    def sender(
+        self,
+        transports: Mapping[str, Transport],
+        *,
+        db_lock: asyncio.Lock | None = None,
+        sleep: Sleep = asyncio.sleep,
+        batch: int = 200,
+    ) -> PacedSender:
+        """The paced sender for these transports; Telegram is paced here, WhatsApp paces itself."""
+        settings = self.services.settings
+        pacers = {Platform.TELEGRAM.value: self.telegram_pacer()} if Platform.TELEGRAM in transports else {}
+        return PacedSender(
+            self.services.db,
+            transports,
+            self.services.clock,
+            self.drain(transports),
+            pacers,
+            self.services.outbox,
+            worker=settings.outbox_worker_id or None,
+            lease_seconds=settings.outbox_lease_seconds,
+            batch=batch,
+            sleep=sleep,
+            db_lock=db_lock,
+            on_recorded=self._on_recorded,
+        )
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -5,11 +5,18 @@ Europe/Amsterdam) plus one catch-up job that runs right away, so a run missed wh
 down is posted (once, within the grace period). Every job calls the same function,
 :func:`handlers.campaigns.runner.post_due_runs`, which reads the injected clock and the run log:
 a job firing twice, late, or on two workers never posts twice.
+
+The same scheduler runs the daily privacy and housekeeping jobs: the suspect-data purge
+(:func:`handlers.reports.privacy.purge`) and forgetting old processed-update ids
+(:func:`storage.dedupe.forget_old`). Both are idempotent, so they also run once at start-up: an
+in-memory job store does not remember a run missed while the bot was down.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -17,9 +24,16 @@ from apscheduler.triggers.cron import CronTrigger
 
 from handlers.campaigns.runner import post_due_runs
 from handlers.campaigns.schedule import TZ
+from handlers.reports.privacy import purge
 from handlers.services import Services
+from storage.dedupe import forget_old
 
 log = logging.getLogger(__name__)
+
+# Quiet hours, after the 02:00-03:00 daylight-saving jump (a cron time inside it is skipped or doubled).
+PURGE_CRONTAB = "0 4 * * *"
+FORGET_DELIVERIES_CRONTAB = "15 4 * * *"
+DAY_SECONDS = 24 * 3600
 
 
 class CampaignScheduler:
@@ -43,6 +57,20 @@ class CampaignScheduler:
             )
         # No trigger: runs once, as soon as the scheduler starts (catch-up after a restart).
         self.scheduler.add_job(self.tick, id="campaign:catch-up", replace_existing=True)
+        self._add_daily(self.purge, "maintenance:purge", PURGE_CRONTAB)
+        self._add_daily(self.forget_deliveries, "maintenance:forget-deliveries", FORGET_DELIVERIES_CRONTAB)
+        self.scheduler.add_job(self.maintenance, id="maintenance:catch-up", replace_existing=True)
+
+    def _add_daily(self, job: Any, job_id: str, crontab: str) -> None:
+        self.scheduler.add_job(
+            job,
+            CronTrigger.from_crontab(crontab, timezone=TZ),
+            id=job_id,
+            misfire_grace_time=DAY_SECONDS,  # a late run is still worth doing, once
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+        )
 
     def start(self) -> None:
         """Call from inside the running event loop."""
@@ -63,3 +91,39 @@ class CampaignScheduler:
             # A failing run must not stop the scheduler; the next tick retries (the log is idempotent).
             log.exception("campaign tick failed")
             return 0
+
+    async def purge(self) -> int:
+        """Erase suspect details past SUSPECT_DATA_RETENTION_DAYS (privacy rule of issue 4)."""
+        try:
+            count = await purge(self.services)
+        except Exception:
+            log.exception("privacy purge failed; tomorrow's run retries")
+            return 0
+        log.info("privacy purge: suspect details of %d reports erased", count)
+        return count
+
+    async def forget_deliveries(self) -> int:
+        """Drop processed update/message ids older than a week (the dedupe table only grows otherwise)."""
+        try:
+            async with self.services.db() as session:
+                count = await forget_old(session, now=self.services.clock.now())
+                await session.commit()
+        except Exception:
+            log.exception("forgetting old delivery ids failed; tomorrow's run retries")
+            return 0
+        return count
+
+    async def maintenance(self) -> None:
+        await self.purge()
+        await self.forget_deliveries()
+
+
+@contextmanager
+def scheduled(services: Services) -> Iterator[CampaignScheduler]:
+    """Campaigns and daily jobs run while the block runs (enter inside the running event loop)."""
+    scheduler = CampaignScheduler(services)
+    scheduler.start()
+    try:
+        yield scheduler
+    finally:
+        scheduler.shutdown()

@@ -37,15 +37,14 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(settings.database_url)
 
     async def main() -> None:
-        from bot.campaign_scheduler import CampaignScheduler
+        from bot.campaign_scheduler import scheduled
 
         app = build_app(settings)
-        campaigns = CampaignScheduler(app.services)
-        campaigns.start()  # posts land in the outbox; the console prints them with the next line
         try:
-            await run_console(app)
+            # Posts land in the outbox; the console prints them with the next line.
+            with scheduled(app.services):
+                await run_console(app)
         finally:
-            campaigns.shutdown()
             await app.close()
 
     asyncio.run(main())
@@ -125,12 +124,19 @@ def cmd_campaigns(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.telegram.worker import run_sender
+
+    return run_sender(settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="buurtbot", description="Buurtbot: buurtpreventie chat bot")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="start the bot (Telegram and/or WhatsApp if set up, else the console)")
     run.add_argument("--webhook", action="store_true", help="serve webhooks instead of long polling")
     run.set_defaults(func=cmd_run)
+    sub.add_parser("send", help="run one more outbox sender worker (Telegram)").set_defaults(func=cmd_send)
     sub.add_parser("console", help="chat with the bot in this terminal").set_defaults(func=cmd_console)
     sub.add_parser("migrate", help="create or upgrade the database tables").set_defaults(func=cmd_migrate)
     parse = sub.add_parser("parse", help="parse a report text (or stdin lines) into JSON")

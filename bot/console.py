@@ -16,7 +16,7 @@ from bot.delivery import ChatAddress, Outcome, Sent
 from handlers.access import resolve_actor
 from handlers.types import ChatKind, EventKind, Incoming, Msg, Platform, Reply, Sender, split_command
 from messages.catalog import strip_tags
-from storage.chats import area_key, create_area, find_area
+from storage.chats import area_key, create_area, find_area, get_chat
 from storage.models import RoleName
 from storage.people import grant_role, revoke_role, roles_of
 
@@ -213,9 +213,17 @@ class ConsoleSession:
         key = area_key(name)
         self.say("console.in_group", name=name)
         if key not in self.state.admins:
-            # A new group: the speaker created it and added the bot.
+            # New to this console session: the speaker is its admin. Only a group the bot is not in
+            # yet (not in the database, or removed) gets the bot's introduction, so a restarted
+            # console does not greet its old groups again.
             self.state.admins[key] = {area_key(self.state.speaker)}
-            await self.app.handle(self._incoming(EventKind.BOT_ADDED))
+            if not await self._bot_is_in(key):
+                await self.app.handle(self._incoming(EventKind.BOT_ADDED))
+
+    async def _bot_is_in(self, group_key: str) -> bool:
+        async with self.app.services.db() as session:
+            chat = await get_chat(session, Platform.CONSOLE, group_key)
+        return chat is not None and chat.active
 
 
 async def run_console(app: App, interactive: bool | None = None) -> None:

@@ -7,7 +7,7 @@ neutral outcomes below, so retry and pacing policy lives in one place.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -91,6 +91,11 @@ class RetryPolicy:
         return timedelta(seconds=min(self.max_delay, self.base_delay * 2 ** max(0, attempts - 1)))
 
 
+# Called in the recording transaction with the broadcasts whose rows got an outcome; True when it
+# queued more rows (progress, final report). Keeps broadcast bookkeeping out of the delivery code.
+OnRecorded = Callable[[AsyncSession, set[int]], Awaitable[bool]]
+
+
 class OutboxDrain:
     """Delivers due outbox rows one by one through the platform's transport.
 
@@ -104,11 +109,13 @@ class OutboxDrain:
         transports: Mapping[str, Transport],
         clock: Clock,
         retry: RetryPolicy | None = None,
+        on_recorded: OnRecorded | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._transports = transports
         self._clock = clock
         self._retry = retry or RetryPolicy()
+        self._on_recorded = on_recorded
 
     async def drain(self, limit: int = 1000) -> int:
         """Deliver every row that is due now; returns how many were attempted."""
@@ -153,6 +160,9 @@ class OutboxDrain:
             if row is None or chat is None:
                 return outcome
             await self.record(session, row, chat, reply, outcome)
+            if row.broadcast_id is not None and self._on_recorded is not None:
+                await session.flush()
+                await self._on_recorded(session, {row.broadcast_id})
             await session.commit()
         return outcome
 

@@ -22,7 +22,10 @@ class SettingsError(ValueError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # env_ignore_empty: `cp .env.example .env` leaves optional settings as `NAME=`, which means "not set".
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     database_url: str = "sqlite+aiosqlite:///data/buurtbot.db"
     telegram_bot_token: SecretStr | None = None
@@ -60,6 +63,16 @@ class Settings(BaseSettings):
     whatsapp_alert_template: str = ""
     whatsapp_messaging_limit: int = Field(default=250, ge=1)  # unique template recipients per 24 h
     whatsapp_rate_per_second: float = Field(default=50.0, gt=0, le=1000)
+    # Paced outbox sender (Telegram's limits): overall, per chat (with a short burst), per group.
+    outbox_rate_per_second: float = Field(default=30.0, gt=0, le=10_000)
+    outbox_per_chat_per_second: float = Field(default=1.0, gt=0, le=100)
+    outbox_chat_burst: int = Field(default=3, ge=1, le=100)
+    outbox_per_group_per_minute: float = Field(default=20.0, gt=0, le=10_000)
+    outbox_max_attempts: int = Field(default=5, ge=1, le=100)  # 5xx/timeouts, then the row fails
+    outbox_lease_seconds: float = Field(default=60.0, ge=1, le=3600)  # a crashed worker's rows wait this long
+    outbox_worker_id: str = ""  # stable id per worker: on restart its own leases are resumed at once
+    # How often the coordinator's "verstuurd 120/300" message is updated during an alert.
+    alert_progress_seconds: float = Field(default=3.0, ge=0.5, le=600)
     # Extra plain words that work as commands on WhatsApp: "woord=commando,…" (STOP always works).
     whatsapp_command_words: Annotated[tuple[str, ...], NoDecode] = ()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,11 +70,17 @@ async def enqueue_alert_targets(
     alert: Reply,
     key: str,
     broadcast_id: int | None = None,
+    not_before: datetime | None = None,
 ) -> int:
-    """Queue the alert for every target (idempotent per ``key``); returns how many rows were new."""
+    """Queue the alert for every target (idempotent per ``key``); returns how many rows were new.
+
+    ``not_before`` holds scheduled alerts back until their time, like the groups' rows.
+    """
     queued = 0
     for target in await alert_targets(session, catalog, area_ids, alert):
         for index, reply in enumerate(target.replies):
             row_key = f"{key}:{target.reason}:{target.chat.id}:{index}"
-            queued += await outbox.enqueue(session, target.chat, reply, row_key, broadcast_id=broadcast_id)
+            queued += await outbox.enqueue(
+                session, target.chat, reply, row_key, broadcast_id=broadcast_id, not_before=not_before
+            )
     return queued

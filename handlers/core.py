@@ -38,7 +38,7 @@ async def help_(incoming: Incoming, services: Services) -> list[Reply]:
     lines = [
         Msg.of("help.line", command=name, text=Msg.of(command.help_key))
         for name, command in ROUTES.commands.items()
-        if _visible(command.where, incoming) and actor.may(command.audience)
+        if _visible(command.where, incoming) and actor.may(command.audience_in(incoming.is_group))
     ]
     return [Reply((Msg.of("help.header"), Msg.of("text.lines", lines=tuple(lines))))]
 

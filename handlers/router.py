@@ -18,7 +18,9 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Incoming, Services], Awaitable[list[Reply]]]
 Recogniser = Callable[[Incoming, Services], Awaitable[list[Reply] | None]]
-DialogHandler = Callable[[Incoming, Services, DialogState], Awaitable[list[Reply]]]
+# A dialog handler returns None when the text is not an answer to its step: the dialog has let go
+# and the text is routed as if no dialog were open (so a referral is not swallowed by a question).
+DialogHandler = Callable[[Incoming, Services, DialogState], Awaitable[list[Reply] | None]]
 
 
 class Where(StrEnum):
@@ -35,6 +37,10 @@ class Command:
     help_key: str
     where: Where = Where.ANYWHERE
     audience: Audience = Audience.EVERYONE
+    group_audience: Audience | None = None  # who may use it in a group, when that differs
+
+    def audience_in(self, is_group: bool) -> Audience:
+        return self.group_audience if is_group and self.group_audience is not None else self.audience
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,9 @@ class Dispatcher:
         if incoming.command is not None:
             return await self._command(incoming)
         if dialog is not None and dialog.name in self.routes.dialogs:
-            return await self.routes.dialogs[dialog.name](incoming, self.services, dialog)
+            answered = await self.routes.dialogs[dialog.name](incoming, self.services, dialog)
+            if answered is not None:
+                return answered
         for recognise in self.routes.recognisers:
             replies = await recognise(incoming, self.services)
             if replies is not None:

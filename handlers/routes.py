@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import core, subscriptions
+from handlers import alerts, coordinators, core, subscriptions
 from handlers.access import Audience
 from handlers.campaigns import commands as campaigns
 from handlers.referrals import handler as referrals
@@ -18,7 +18,7 @@ ROUTES = Routes(
         "start": Command(core.start, "help.start"),
         "help": Command(core.help_, "help.help"),
         "regels": Command(core.rules, "help.regels"),
-        "taal": Command(core.language, "help.taal"),
+        "taal": Command(core.language, "help.taal", group_audience=Audience.GROUP_ADMIN),
         "wijk": Command(core.link_area, "help.wijk", Where.GROUP, Audience.GROUP_ADMIN),
         "stop": Command(subscriptions.stop, "help.stop"),  # also ends area subscriptions (WhatsApp STOP)
         "aanmelden": Command(subscriptions.aanmelden, "help.aanmelden", Where.PRIVATE),
@@ -28,10 +28,19 @@ ROUTES = Routes(
         "hulp": Command(referrals.hulp, "help.hulp"),
         "campagnes": Command(campaigns.group_switch, "help.campagnes", Where.GROUP, Audience.GROUP_ADMIN),
         "campagne": Command(campaigns.coordinator, "help.campagne", Where.ANYWHERE, Audience.COORDINATOR),
+        # Alerts and coordinators (issue 5)
+        "alert": Command(alerts.alert, "help.alert", Where.ANYWHERE, Audience.COORDINATOR),
+        "bericht": Command(alerts.bericht, "help.bericht", Where.ANYWHERE, Audience.COORDINATOR),
+        "coordinator": Command(
+            coordinators.coordinator, "help.coordinator", Where.ANYWHERE, Audience.BEHEERDER
+        ),
         # Reports (issue 4)
         "melding": Command(report_dialog.start, "reports.help.melding"),
         "meldingen": Command(
-            report_actions.list_open, "reports.help.meldingen", audience=Audience.COORDINATOR
+            report_actions.list_open,
+            "reports.help.meldingen",
+            audience=Audience.COORDINATOR,
+            group_audience=Audience.GROUP_ADMIN,  # the group's admins and its area's coordinators
         ),
         "mijngegevens": Command(report_privacy.my_data, "reports.help.mijngegevens"),
         "vergeetmij": Command(report_privacy.forget_me, "reports.help.vergeetmij"),
@@ -42,6 +51,7 @@ ROUTES = Routes(
         "rp": report_actions.on_button,
         "mv": report_text.on_answer,
         "vm": report_privacy.on_forget_answer,
+        alerts.CALLBACK: alerts.on_button,
     },
     events={
         EventKind.BOT_ADDED: core.bot_added,
@@ -66,6 +76,8 @@ ROUTES = Routes(
         "report": "melding",
         "mydata": "mijngegevens",
         "forgetme": "vergeetmij",
+        "coördinator": "coordinator",
+        "message": "bericht",
     },
     fallback=core.private_fallback,
 )

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import weakref
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.util.concurrency import await_only, in_greenlet
 
 from storage.cache import INFO_KEY, CachedSession, RowCache
 from storage.cache import install as install_cache_events
+
+BUSY_TIMEOUT_SECONDS = 30
 
 
 def is_sqlite(url: str) -> bool:
@@ -23,7 +29,7 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.close()
     # The sqlite3 driver starts transactions itself, only before INSERT/UPDATE/DELETE, and never
     # before SAVEPOINT: a begin_nested() then runs in autocommit and every outbox row or claim
@@ -31,10 +37,72 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
+class WriterTurns:
+    """One transaction at a time per SQLite file within this process, taken in turn on the event loop.
+
+    Why not just SQLite's busy timeout: a waiting ``BEGIN IMMEDIATE`` sleeps inside SQLite holding
+    its connection's mutex. If the garbage collector then finalises a stray cursor of that
+    connection on the event-loop thread, the loop blocks on that mutex, so the transaction holding
+    the lock can never finish, and after the busy timeout the waiter fails with "database is
+    locked". Waiting on an asyncio lock instead keeps the loop running. Other processes (the CLI)
+    are still handled by the busy timeout.
+    """
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]]
+        self._locks = weakref.WeakKeyDictionary()
+        self._owners: dict[int, asyncio.Task[Any] | None] = {}
+
+    def lock(self, database: str) -> asyncio.Lock:
+        per_loop = self._locks.setdefault(asyncio.get_running_loop(), {})
+        return per_loop.setdefault(database, asyncio.Lock())
+
+    async def take(self, database: str) -> asyncio.Lock | None:
+        """Wait for this file's turn; None when this task already holds it (nothing to release)."""
+        lock, task = self.lock(database), asyncio.current_task()
+        if lock.locked() and self._owners.get(id(lock)) is task:
+            return None  # a nested transaction in one task: SQLite's own locking decides, as before
+        try:
+            async with asyncio.timeout(BUSY_TIMEOUT_SECONDS):
+                await lock.acquire()
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked (waited for this process's turn)") from None
+        self._owners[id(lock)] = task
+        return lock
+
+    def give_back(self, lock: asyncio.Lock) -> None:
+        self._owners.pop(id(lock), None)
+        lock.release()
+
+
+_TURNS = WriterTurns()
+_TURN_KEY = "buurtbot_writer_turn"
+
+
 def _begin(connection: Any) -> None:
+    if in_greenlet():  # always, under the async engine; a plain sync use has no loop to protect
+        database = connection.engine.url.database or ":memory:"
+        turn = await_only(_TURNS.take(database))
+        if turn is not None:
+            connection.info[_TURN_KEY] = turn
     # IMMEDIATE takes the write lock up front: two deferred transactions that both read and then
     # write would otherwise fail at once with "database is locked" instead of waiting their turn.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _end(connection: Any) -> None:
+    # Fired just before COMMIT/ROLLBACK runs: the next waiter's BEGIN then only waits for that
+    # statement, which completes in its own thread whatever the loop does.
+    turn = connection.info.pop(_TURN_KEY, None)
+    if turn is not None:
+        _TURNS.give_back(turn)
+
+
+def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+    # A connection dropped without COMMIT/ROLLBACK events (an error while closing) still gives back.
+    turn = record.info.pop(_TURN_KEY, None) if record is not None else None
+    if turn is not None:
+        _TURNS.give_back(turn)
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -46,6 +114,9 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin)
+        event.listen(engine.sync_engine, "commit", _end)
+        event.listen(engine.sync_engine, "rollback", _end)
+        event.listen(engine.sync_engine.pool, "checkin", _checked_in)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 

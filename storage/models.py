@@ -117,7 +117,9 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    # A sender worker's lease: other workers skip the row until it expires (crash → reclaimed).
     claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
     broadcast_id: Mapped[int | None] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]

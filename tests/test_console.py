@@ -86,12 +86,10 @@ async def test_language_switch_changes_the_texts(console: ConsoleHarness) -> Non
     assert await console.say("/taal fr") == ["[privé Beheerder] buurtbot: Choose a language: /taal nl | en"]
 
 
-def test_piped_cli_session(db_url: str, tmp_path: Path) -> None:
-    """``printf … | buurtbot console`` prints the group introduction, then a private welcome."""
-    script = ":groep Krispijn\n/regels\n:prive\n/start\n/onbekend\n\n" + "y" * 5000 + "\n/start\n"
+def _piped_console(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", "LOG_LEVEL": "WARNING"}
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "bot.cli", "console"],
         input=script,
         capture_output=True,
@@ -100,6 +98,12 @@ def test_piped_cli_session(db_url: str, tmp_path: Path) -> None:
         cwd=tmp_path,
         timeout=120,
     )
+
+
+def test_piped_cli_session(db_url: str, tmp_path: Path) -> None:
+    """``printf … | buurtbot console`` prints the group introduction, then a private welcome."""
+    script = ":groep Krispijn\n/regels\n:prive\n/start\n/onbekend\n\n" + "y" * 5000 + "\n/start\n"
+    result = _piped_console(script, tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "[Krispijn] buurtbot: Hallo allemaal!" in out
@@ -110,3 +114,44 @@ def test_piped_cli_session(db_url: str, tmp_path: Path) -> None:
     assert "te lang" in out
     assert out.count("[privé Beheerder] buurtbot: Hallo Beheerder!") == 2
     assert "Traceback" not in result.stderr
+
+
+def test_a_restarted_console_does_not_greet_its_groups_again(db_url: str, tmp_path: Path) -> None:
+    first = _piped_console(":groep Krispijn\n/wijk Krispijn\n", tmp_path)
+    assert "[Krispijn] buurtbot: Hallo allemaal!" in first.stdout
+    second = _piped_console(":groep Krispijn\n/regels\n:groep Sterrenburg\n", tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "Hallo allemaal!" not in second.stdout.split("Sterrenburg.")[0]
+    assert "[Krispijn] buurtbot: Afspraken in deze groep" in second.stdout
+    assert "[Sterrenburg] buurtbot: Hallo allemaal!" in second.stdout
+
+
+def _commands(help_text: str) -> set[str]:
+    return {line.split("–")[0].split()[-1] for line in help_text.splitlines() if "–" in line}
+
+
+EVERYONE_IN_GROUP = {
+    *("/start", "/help", "/regels", "/stop", "/hulp", "/melding", "/mijngegevens", "/vergeetmij"),
+}
+
+
+async def test_help_in_a_group_follows_the_role(console: ConsoleHarness) -> None:
+    await console.say(":groep Krispijn", "/wijk Krispijn", ":als Piet")
+    assert _commands(await console.text("/help")) == EVERYONE_IN_GROUP
+    await console.say(":als Wim coordinator Wielwijk")  # a coordinator, but of another area
+    alerting = {"/campagne", "/alert", "/bericht"}  # they may alert their own area from anywhere
+    assert _commands(await console.text("/help")) == EVERYONE_IN_GROUP | alerting
+    await console.say(":als Ans coordinator Krispijn")
+    coordinator = EVERYONE_IN_GROUP | alerting | {"/taal", "/wijk", "/campagnes", "/meldingen"}
+    assert _commands(await console.text("/help")) == coordinator
+
+
+async def test_help_in_private_follows_the_role(console: ConsoleHarness) -> None:
+    await console.say(":als Piet")
+    resident = _commands(await console.text("/help"))
+    assert resident == EVERYONE_IN_GROUP | {"/taal", "/aanmelden"}
+    await console.say(":als Ans coordinator Krispijn")
+    coordinator = resident | {"/whatsappgroep", "/campagne", "/meldingen", "/alert", "/bericht"}
+    assert _commands(await console.text("/help")) == coordinator
+    await console.say(":als Beheerder beheerder")
+    assert "/coordinator" in _commands(await console.text("/help"))

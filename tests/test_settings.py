@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,21 @@ def test_cli_prints_one_line_and_exits_2(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         "Instelling TIMEZONE klopt niet: unknown time zone 'Mars/Olympus'"
     ]
+
+
+def _documented_names() -> set[str]:
+    example = Path(__file__).resolve().parents[1] / ".env.example"
+    lines = example.read_text(encoding="utf-8").splitlines()
+    return {line.split("=", 1)[0] for line in lines if line and not line.startswith("#") and "=" in line}
+
+
+def test_env_example_documents_every_setting_and_nothing_else() -> None:
+    fields = {name.upper() for name in Settings.model_fields}
+    assert _documented_names() == fields
+
+
+def test_env_example_as_it_is_starts_the_bot(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[1] / ".env.example"
+    settings = Settings(_env_file=example)  # type: ignore[call-arg]
+    assert settings.default_locale == "nl"
+    assert settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value()

@@ -21,12 +21,12 @@ from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.app import App, build_app
+from bot.campaign_scheduler import scheduled
 from bot.delivery import OutboxDrain, Transport
 from bot.settings import Settings
 from bot.telegram.adapter import ALLOWED_UPDATES, TelegramAdapter
 from bot.telegram.repair import LenientBot
 from bot.telegram.request import AiohttpRequest
-from bot.telegram.sender import BatchSender
 from bot.telegram.transport import TelegramTransport
 from bot.telegram.webhook import telegram_webhook
 from bot.web import RouteAdder, build_web_app, start_web
@@ -108,9 +108,8 @@ class TelegramRuntime:
         # Other platforms on the same process (WhatsApp) share the outbox sender and the web server.
         transports = {Platform.TELEGRAM: self.transport, **(extra_transports or {})}
         self.drain: OutboxDrain = app.drain(transports)
-        self.sender = BatchSender(
-            app.services.db, transports, app.services.clock, self.drain, db_lock=db_lock
-        )
+        # Paced within Telegram's budgets (OUTBOX_* settings); WhatsApp's transport paces itself.
+        self.sender = app.sender(transports, db_lock=db_lock)
         self.extra_routes = extra_routes
         self.web_runner: web.AppRunner | None = None
         self._sender: asyncio.Task[None] | None = None
@@ -161,16 +160,13 @@ class TelegramRuntime:
         )
 
     async def _send_loop(self) -> None:
-        """Deliver outbox rows as they come (the paced sender replaces this simple drain)."""
-        outbox = self.app.services.outbox
+        """The paced sender until stop; a crash of the loop itself is logged and it starts again."""
         while not self._stopping.is_set():
             try:
-                attempted = await self.sender.send_due()
+                await self.sender.run(self._stopping)
             except Exception:
-                log.exception("outbox sender failed; retrying")
-                attempted = 0
-            if attempted == 0:
-                await outbox.wait(1.0)
+                log.exception("outbox sender failed; restarting it")
+                await self.app.services.outbox.wait(1.0)
 
     async def stop(self) -> None:
         self._stopping.set()
@@ -223,7 +219,8 @@ async def _serve_until_signal(app: App, runtime: TelegramRuntime) -> None:
         loop.add_signal_handler(signum, stop.set)
     try:
         await runtime.start()
-        await stop.wait()
+        with scheduled(app.services):  # campaigns, the privacy purge, dedupe housekeeping
+            await stop.wait()
     finally:
         await runtime.stop()
         await app.close()

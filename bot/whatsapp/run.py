@@ -1,6 +1,8 @@
 """``buurtbot run`` with WhatsApp only (no Telegram token): the shared web app plus the outbox sender.
 
-With Telegram configured too, :mod:`bot.telegram.run` serves both on the same web server and sender.
+With Telegram configured too, :mod:`bot.telegram.run` serves both on the same web server and the paced
+sender. Alone, WhatsApp keeps the simple drain: its transport already enforces Meta's throughput and
+messaging limits (answering "retry later" per message), and one process sends for one number.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.app import App, build_app
+from bot.campaign_scheduler import scheduled
 from bot.delivery import OutboxDrain
 from bot.settings import Settings
 from bot.web import build_web_app, start_web
@@ -72,7 +75,8 @@ async def serve(settings: Settings) -> None:
         runtime = WhatsAppRuntime(app, settings, http)
         try:
             await runtime.start()
-            await stop.wait()
+            with scheduled(app.services):  # campaigns, the privacy purge, dedupe housekeeping
+                await stop.wait()
         finally:
             await runtime.stop()
             await app.close()

@@ -4,6 +4,7 @@ thanks get no answer at all. Photos get a short reminder that photos of people g
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +13,7 @@ from handlers.access import Actor, known, resolve_actor
 from handlers.reports.draft import Draft
 from handlers.reports.filing import bel_112_first, file_report, incident_called
 from handlers.reports.recognise import Recognition, Verdict, classify
+from handlers.reports.text import Text
 from handlers.services import Services
 from handlers.types import Button, Incoming, Msg, Reply
 from storage.dialogs import current_dialog, end_dialog, save_dialog
@@ -20,6 +22,9 @@ from storage.models import AppState, DialogState
 QUESTION = "melding_vraag"
 # One photo reminder per group in this window: an album of ten photos gets one reminder.
 PHOTO_REMINDER_EVERY = timedelta(minutes=10)
+_YES = frozenset({"ja", "jawel", "jazeker", "ja zeker", "ja hoor", "ja graag", "ja melding", "yes", "jep"})
+_NO = frozenset({"nee", "neen", "nee hoor", "nee bedankt", "geen melding", "nee geen melding", "no"})
+_NOT_WORD = re.compile(r"[^\w\s]")
 
 
 def _question_track(actor: Actor) -> str:
@@ -93,17 +98,36 @@ async def _file(
     return [*bel_112_first(draft, services.clock.now(), await incident_called(session, root)), *cards]
 
 
-async def on_question_text(incoming: Incoming, services: Services, state: DialogState) -> list[Reply]:
-    """A new message while "Is dit een melding?" waits: the question lapses, the new text counts."""
+def typed_answer(text: str) -> bool | None:
+    """A typed "ja"/"nee" (people answer with words as often as with the buttons); else None."""
+    words = _NOT_WORD.sub(" ", Text.of(text).low).split()
+    phrase = " ".join(words)
+    if phrase in _YES:
+        return True
+    if phrase in _NO:
+        return False
+    return None
+
+
+async def on_question_text(incoming: Incoming, services: Services, state: DialogState) -> list[Reply] | None:
+    """A message while "Is dit een melding?" waits: "ja"/"nee" answers it; any other text ends the
+    question and is routed like any new message (None), so e.g. a plea for help gets its referral.
+    """
+    answer = typed_answer(incoming.text)
+    if answer is not None:
+        return await _answer(incoming, services, answer)
     async with services.db() as session:
         await end_dialog(session, state.chat_id, state.person_id)
         await session.commit()
-    return await recognise(incoming, services) or []
+    return None
 
 
 async def on_answer(incoming: Incoming, services: Services) -> list[Reply]:
     """``mv:ja`` / ``mv:nee``: only the person who wrote the message can answer for it."""
-    yes = (incoming.callback_data or "").endswith(":ja")
+    return await _answer(incoming, services, (incoming.callback_data or "").endswith(":ja"))
+
+
+async def _answer(incoming: Incoming, services: Services, yes: bool) -> list[Reply]:
     async with services.db() as session:
         actor = await resolve_actor(session, incoming, services)
         if actor.person is None:

@@ -214,7 +214,9 @@ def test_scheduler_jobs_are_rebuilt_from_the_files(app: App) -> None:
     scheduler = CampaignScheduler(app.services)
     scheduler.build()
     ids = sorted(job.id for job in scheduler.jobs())
-    assert ids == sorted([f"campaign:{c.id}" for c in app.services.campaigns] + ["campaign:catch-up"])
+    maintenance = ["maintenance:purge", "maintenance:forget-deliveries", "maintenance:catch-up"]
+    campaigns = [f"campaign:{c.id}" for c in app.services.campaigns] + ["campaign:catch-up"]
+    assert ids == sorted(campaigns + maintenance)
     scheduler.build()  # rebuilding replaces, never doubles
     assert len(scheduler.jobs()) == len(ids)
 

@@ -138,3 +138,25 @@ async def test_every_group_of_the_area_gets_the_card(console: ConsoleHarness) ->
     update = await console.text("Ik zie ook een man met donkere jas bij de Dubbeldamseweg, loert in tuinen")
     assert "[Krispijn] buurtbot (bijgewerkt): 🚨 Melding M-0001" in update
     assert "[Krispijn-Oost] buurtbot (bijgewerkt): 🚨 Melding M-0001" in update
+
+
+async def test_referral_text_after_the_question_is_not_lost(console: ConsoleHarness, app: App) -> None:
+    await _krispijn(console)
+    await console.say(":als Piet")
+    assert "Is dit een melding?" in await console.text("Brand!")
+    pointer = await console.text("mijn buurvrouw wordt volgens mij door haar man geslagen")
+    assert "Hier is hulp voor" in pointer  # the referral recogniser got the text
+    assert "geslagen" not in pointer  # and, in a group, did not repeat it
+    assert await console.say("ja") == []  # the question lapsed with the new text: "ja" is chatter
+    assert await _reports(app) == []
+
+
+async def test_a_typed_yes_or_no_answers_the_question(console: ConsoleHarness, app: App) -> None:
+    await _krispijn(console)
+    await console.say(":als Piet")
+    await console.say("Brand!")
+    assert await console.text("nee") == "[Krispijn] buurtbot (bijgewerkt): Oké, geen melding."
+    await console.say("Zwarte BMW, kenteken 12-ABC-3, reed weg in de richting van Zwijndrecht")
+    accepted = await console.text("Ja!")
+    assert "Melding M-0001 · Anders" in accepted
+    assert [r.short_id for r in await _reports(app)] == ["M-0001"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.whatsapp.render import render_reply, split_text, template_body
@@ -105,6 +105,21 @@ def test_split_text_keeps_every_character_within_limits(text: str) -> None:
 
 
 @given(st.text())
+@example("<b>")
+@example("</i>x<i>")
 def test_neutralised_user_text_never_carries_markup(text: str) -> None:
     shown = whatsapp_tags(whatsapp_escape(text))
     assert not set("*_~`") & set(shown)
+
+
+@given(st.text(min_size=1).filter(lambda t: t.strip() and len(t) < 1000))
+@example("<b>baas</b>")
+@example("\ue000b>")
+def test_rendered_user_text_never_restyles_a_message(text: str) -> None:
+    # Nested in a catalog message with its own tags: only the template's <b>/<i> become markup.
+    reply = Reply.say("t.alert", area="Krispijn", text=Msg.of("t.plain", name=text))
+    [body] = render_reply(reply, CATALOG, "316").bodies
+    shown = body["text"]["body"]
+    assert shown.startswith("*Let op* in Krispijn: _Hallo ") and shown.endswith("_")
+    assert not set("*_~`") & set(shown.removeprefix("*Let op* in Krispijn: _").removesuffix("_"))
+    assert "\ue000" not in shown

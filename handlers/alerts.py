@@ -1,0 +1,208 @@
+"""``/alert`` and ``/bericht``: a coordinator warns the groups of their areas, after a preview.
+
+``/alert`` lists the types; ``/alert TYPE [WIJK … | alle] [extra tekst] [om HH:MM | op DD-MM]``
+and ``/bericht WIJK … tekst`` store a draft and show it with "Versturen" / "Annuleren". Only the
+button sends (``handlers.broadcasts.fan_out``). Coordinators may alert only their own areas.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.access import Actor, resolve_actor
+from handlers.alert_targets import alert_targets
+from handlers.broadcasts import alert_reply, fan_out, progress_reply
+from handlers.coordinators import refuse
+from handlers.schedule import ScheduleError, local_label, parse_schedule
+from handlers.services import Services
+from handlers.types import Button, Incoming, Msg, Reply
+from storage.alerts import Broadcast, BroadcastStatus, create_broadcast, take_draft
+from storage.chats import area_key, group_chats_in_areas, list_areas
+from storage.models import Area
+
+log = logging.getLogger(__name__)
+
+CALLBACK = "bc"
+ALL_WORDS = frozenset({"alle", "all"})
+MAX_AREA_WORDS = 4  # area names of up to four words ("Oud Krispijn Noord")
+ALERT_TYPES: tuple[str, ...] = (
+    "babbeltruc-nep-agent",
+    "babbeltruc-nep-bank",
+    "babbeltruc-meteropnemer",
+    "babbeltruc-lekkage",
+    "babbeltruc-glaasje-water",
+    "babbeltruc-nep-zorg",
+    "babbeltruc-nep-collectant",
+    "online-hoi-mam",
+    "online-phishing",
+    "online-bankhelpdesk",
+    "online-whatsapp-code",
+    "online-marktplaats-tikkie",
+    "online-qr-code",
+    "inbraakgolf",
+    "vermissing",
+    "verdacht-voertuig",
+)
+NEEDS_TEXT = frozenset({"vermissing"})  # a missing person needs a description
+
+
+def type_list() -> Reply:
+    lines = tuple(
+        Msg.of("alert.list_line", type=name, preview=Msg.of(f"alert.type.{name}.preview"))
+        for name in ALERT_TYPES
+    )
+    return Reply((Msg.of("alert.list_header"), Msg.of("text.lines", lines=lines), Msg.of("alert.usage")))
+
+
+async def alert(incoming: Incoming, services: Services) -> list[Reply]:
+    words = incoming.args.split(maxsplit=1)
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        await session.commit()
+        if not actor.is_coordinator:
+            return [refuse(incoming, Msg.of("reason.coordinator"))]
+        if not words:
+            return [type_list()]
+        kind = words[0].lower()
+        if kind not in ALERT_TYPES:
+            return [Reply.say("alert.unknown_type", type=words[0][:60]), type_list()]
+        return await _draft(session, services, actor, incoming, kind, words[1] if len(words) > 1 else "")
+
+
+async def bericht(incoming: Incoming, services: Services) -> list[Reply]:
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        await session.commit()
+        if not actor.is_coordinator:
+            return [refuse(incoming, Msg.of("reason.coordinator"))]
+        if not incoming.args.strip():
+            return [Reply.say("alert.bericht_usage")]
+        return await _draft(session, services, actor, incoming, None, incoming.args)
+
+
+async def _draft(
+    session: AsyncSession,
+    services: Services,
+    actor: Actor,
+    incoming: Incoming,
+    alert_type: str | None,
+    rest: str,
+) -> list[Reply]:
+    now = services.clock.now()
+    try:
+        scheduled = parse_schedule(rest, now, services.settings.tz)
+    except ScheduleError as error:
+        return [Reply.say(error.key)]
+    areas, text = await _areas_and_text(session, actor, scheduled.rest)
+    if not areas:
+        return [Reply.say("alert.which_area")]
+    for area in areas:
+        if not actor.coordinates(area.id):
+            return [refuse(incoming, Msg.of("reason.not_coordinator_of", area=area.name))]
+    if (alert_type is None or alert_type in NEEDS_TEXT) and not text:
+        return [Reply.say("alert.bericht_usage" if alert_type is None else "alert.needs_text")]
+    broadcast = await create_broadcast(
+        session,
+        person_id=actor.person.id if actor.person else None,
+        chat_id=actor.chat.id,
+        kind="alert" if alert_type else "bericht",
+        alert_type=alert_type,
+        text=text[: services.settings.max_text_length],
+        area_ids=[a.id for a in areas],
+        area_names=", ".join(a.name for a in areas)[:500],
+        created_at=now,
+        scheduled_for=scheduled.at,
+    )
+    preview = await _preview(session, services, broadcast)
+    await session.commit()
+    return [preview]
+
+
+async def _areas_and_text(session: AsyncSession, actor: Actor, text: str) -> tuple[list[Area], str]:
+    """Area names at the start (``alle`` = every area this person coordinates); the rest is text."""
+    known = {area.key: area for area in await list_areas(session)}
+    words, found = text.split(), list[Area]()
+    while words:
+        if words[0].lower() in ALL_WORDS:
+            found.extend(a for a in known.values() if actor.coordinates(a.id) and a not in found)
+            words = words[1:]
+            continue
+        for size in range(min(MAX_AREA_WORDS, len(words)), 0, -1):
+            area = known.get(area_key(" ".join(words[:size])))
+            if area is not None:
+                if area not in found:
+                    found.append(area)
+                words = words[size:]
+                break
+        else:
+            break
+    if not found:
+        found = _default_areas(actor, known)
+    return found, " ".join(words)
+
+
+def _default_areas(actor: Actor, known: dict[str, Area]) -> list[Area]:
+    """No area named: this group's area, or the one area this person coordinates."""
+    by_id = {area.id: area for area in known.values()}
+    if actor.chat.area_id in by_id and actor.coordinates(actor.chat.area_id):
+        return [by_id[actor.chat.area_id]]
+    own = [by_id[r.area_id] for r in actor.roles if r.area_id in by_id and r.role == "coordinator"]
+    return own if len(own) == 1 else []
+
+
+async def _preview(session: AsyncSession, services: Services, broadcast: Broadcast) -> Reply:
+    groups = len(await group_chats_in_areas(session, list(broadcast.area_ids)))
+    others = len(
+        await alert_targets(session, services.catalog, list(broadcast.area_ids), alert_reply(broadcast))
+    )
+    if groups + others == 0:
+        return Reply.say("alert.no_recipients", areas=broadcast.area_names)
+    when = (
+        Msg.of("alert.when_at", at=local_label(broadcast.scheduled_for, services.settings.tz))
+        if broadcast.scheduled_for
+        else Msg.of("alert.when_now")
+    )
+    header = Msg.of("alert.preview", areas=broadcast.area_names, groups=groups, others=others, when=when)
+    buttons = (
+        (
+            Button(Msg.of("alert.button_send"), f"{CALLBACK}:send:{broadcast.id}"),
+            Button(Msg.of("alert.button_cancel"), f"{CALLBACK}:cancel:{broadcast.id}"),
+        ),
+    )
+    return Reply((header, *alert_reply(broadcast).parts), buttons=buttons)
+
+
+async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
+    """``bc:send:ID`` / ``bc:cancel:ID``: only the author (or a beheerder) decides, once."""
+    _, action, raw_id = ((incoming.callback_data or "") + "::").split(":")[:3]
+    if action not in ("send", "cancel") or not raw_id.isdigit():
+        return [Reply.say("error.stale_button")]
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        broadcast = await session.get(Broadcast, int(raw_id))
+        if broadcast is None:
+            return [Reply.say("error.stale_button")]
+        mine = actor.person is not None and broadcast.person_id == actor.person.id
+        if not (mine or actor.is_beheerder):
+            return [refuse(incoming, Msg.of("reason.not_your_alert"))]
+        if not all(actor.coordinates(area_id) for area_id in broadcast.area_ids):
+            return [refuse(incoming, Msg.of("reason.coordinator"))]
+        if action == "cancel":
+            done = await take_draft(session, broadcast.id, BroadcastStatus.CANCELLED)
+            await session.commit()
+            return [Reply.say("alert.cancelled" if done else "alert.already_handled")]
+        if not await take_draft(session, broadcast.id, BroadcastStatus.QUEUED):
+            return [Reply.say("alert.already_handled")]
+        broadcast.confirmed_at = services.clock.now()
+        total = await fan_out(session, services, broadcast)
+        if total == 0:
+            broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, broadcast.confirmed_at
+        await session.commit()
+    services.outbox.wake()
+    log.info("broadcast %s (%s) queued for %s chats", broadcast.id, broadcast.alert_type, total)
+    if broadcast.scheduled_for is not None:
+        at = local_label(broadcast.scheduled_for, services.settings.tz)
+        return [Reply.say("alert.scheduled", at=at, total=total)]
+    return [progress_reply(broadcast)]
