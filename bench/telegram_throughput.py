@@ -149,6 +149,13 @@ class BuurtbotRunner:
             telegram_bot_token=TOKEN,
             telegram_api_base_url=base_url,
             pseudonym_secret="bench",
+            # The fake server sets no flood limit and the echo bots (a, b) do not pace, so the paced
+            # sender gets budgets far above what it can reach: this measures handling, not Telegram's
+            # 30/s (bench/fanout.py measures pacing against a limit).
+            outbox_rate_per_second=10_000,
+            outbox_per_chat_per_second=100,
+            outbox_chat_burst=100,
+            outbox_per_group_per_minute=10_000,
         )
         self.app = build_app(settings)
         self.runtime = TelegramRuntime(self.app, settings)
