@@ -5,6 +5,7 @@ Every group message passes the recogniser, so it must stay cheap even on long or
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import time
@@ -44,4 +45,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()  # only --help
     main()
