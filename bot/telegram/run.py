@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -21,8 +20,8 @@ from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.app import App, build_app
-from bot.campaign_scheduler import scheduled
 from bot.delivery import OutboxDrain, Transport
+from bot.lifecycle import serve_until_signal
 from bot.settings import Settings
 from bot.telegram.adapter import ALLOWED_UPDATES, TelegramAdapter
 from bot.telegram.repair import LenientBot
@@ -194,7 +193,7 @@ async def serve(settings: Settings, webhook: bool) -> None:
         runtime = TelegramRuntime(
             app, settings, webhook=webhook, extra_routes=extra_routes, extra_transports=extra_transports
         )
-        await _serve_until_signal(app, runtime)
+        await serve_until_signal(app, runtime)
 
 
 async def other_platforms(
@@ -210,20 +209,6 @@ async def other_platforms(
     http = await resources.enter_async_context(aiohttp.ClientSession())
     whatsapp = build_whatsapp(app, settings, http)
     return (whatsapp.add_routes,), {Platform.WHATSAPP: whatsapp.transport}
-
-
-async def _serve_until_signal(app: App, runtime: TelegramRuntime) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        await runtime.start()
-        with scheduled(app.services):  # campaigns, the privacy purge, dedupe housekeeping
-            await stop.wait()
-    finally:
-        await runtime.stop()
-        await app.close()
 
 
 def run_telegram(settings: Settings, webhook: bool = False) -> int:

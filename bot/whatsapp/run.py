@@ -10,14 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 
 import aiohttp
 from aiohttp import web
 
 from bot.app import App, build_app
-from bot.campaign_scheduler import scheduled
 from bot.delivery import OutboxDrain
+from bot.lifecycle import serve_until_signal
 from bot.settings import Settings
 from bot.web import build_web_app, start_web
 from bot.whatsapp.setup import WhatsApp, build_whatsapp
@@ -67,19 +66,8 @@ class WhatsAppRuntime:
 
 async def serve(settings: Settings) -> None:
     app = build_app(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     async with aiohttp.ClientSession() as http:
-        runtime = WhatsAppRuntime(app, settings, http)
-        try:
-            await runtime.start()
-            with scheduled(app.services):  # campaigns, the privacy purge, dedupe housekeeping
-                await stop.wait()
-        finally:
-            await runtime.stop()
-            await app.close()
+        await serve_until_signal(app, WhatsAppRuntime(app, settings, http))
 
 
 def run_whatsapp(settings: Settings) -> int:
