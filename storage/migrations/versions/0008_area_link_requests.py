@@ -21,7 +21,9 @@ def upgrade() -> None:
     op.create_table(
         "area_link_requests",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("chat_id", sa.Integer, sa.ForeignKey("chats.id", ondelete="CASCADE"), nullable=False, index=True),
+        sa.Column(
+            "chat_id", sa.Integer, sa.ForeignKey("chats.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("area_id", sa.Integer, sa.ForeignKey("areas.id", ondelete="CASCADE"), nullable=False),
         sa.Column("person_id", sa.Integer, sa.ForeignKey("people.id", ondelete="SET NULL")),
         sa.Column("status", sa.String(12), nullable=False, index=True),
