@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Actor, Audience, resolve_actor
+from handlers.area_links import request_link
 from handlers.services import Services
 from handlers.types import Incoming, Msg, Reply
 from messages.catalog import LOCALES
+from storage.area_links import pending_request, replace_pending
 from storage.chats import create_area, find_area, list_areas, migrate_chat, set_active
 from storage.dialogs import end_dialog
 from storage.models import AppState
@@ -63,7 +65,11 @@ async def language(incoming: Incoming, services: Services) -> list[Reply]:
 
 
 async def link_area(incoming: Incoming, services: Services) -> list[Reply]:
-    """/wijk NAAM links this group to an area; beheerders may create a new area this way."""
+    """/wijk NAAM links this group to an area; beheerders may create a new area this way.
+
+    Only beheerders and the area's coordinators link at once; another group admin's request waits
+    for their approval (see handlers/area_links.py).
+    """
     name = incoming.args.strip()
     async with services.db() as session:
         actor = await resolve_actor(session, incoming, services)
@@ -79,19 +85,27 @@ async def link_area(incoming: Incoming, services: Services) -> list[Reply]:
                 return [Reply.say("wijk.unknown", name=name[:100], known=known)]
             area = await create_area(session, name, services.clock.now())
             created = True
+        elif not actor.coordinates(area.id):
+            if actor.chat.area_id == area.id:
+                return [Reply.say("wijk.current", name=area.name)]
+            return await request_link(session, incoming, services, actor, area)
         actor.chat.area_id = area.id
+        await replace_pending(session, actor.chat.id, services.clock.now())
         await session.commit()
     key = "wijk.created_and_linked" if created else "wijk.linked"
     return [Reply.say(key, name=area.name)]
 
 
 async def _current_area(session: AsyncSession, actor: Actor) -> Reply:
-    if actor.chat.area_id is None:
-        return Reply.say("wijk.none")
     from storage.models import Area
 
+    request = await pending_request(session, actor.chat.id)
+    wanted = await session.get(Area, request.area_id) if request else None
+    waiting = (Msg.of("wijk.pending", name=wanted.name),) if wanted else ()
+    if actor.chat.area_id is None:
+        return Reply(waiting or (Msg.of("wijk.none"),))
     area = await session.get(Area, actor.chat.area_id)
-    return Reply.say("wijk.current", name=area.name if area else "?")
+    return Reply((Msg.of("wijk.current", name=area.name if area else "?"), *waiting))
 
 
 async def stop(incoming: Incoming, services: Services) -> list[Reply]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import alerts, coordinators, core, subscriptions
+from handlers import alerts, area_links, coordinators, core, subscriptions
 from handlers.access import Audience
 from handlers.campaigns import commands as campaigns
 from handlers.referrals import handler as referrals
@@ -52,6 +52,7 @@ ROUTES = Routes(
         "mv": report_text.on_answer,
         "vm": report_privacy.on_forget_answer,
         alerts.CALLBACK: alerts.on_button,
+        area_links.CALLBACK: area_links.on_button,
     },
     events={
         EventKind.BOT_ADDED: core.bot_added,

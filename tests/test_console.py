@@ -58,6 +58,7 @@ async def test_wijk_links_groups_and_roles_are_checked(console: ConsoleHarness, 
     assert "Wijk Sterrenburg ken ik nog niet. Bekende wijken: Krispijn." in await console.text(
         "/wijk Sterrenburg"
     )
+    await console.say(":als Ans coordinator Krispijn")  # a plain admin would only send a request
     assert await console.say("/wijk krispijn") == [
         "[Wielwijk] buurtbot: Deze groep hoort nu bij wijk Krispijn."
     ]

@@ -8,7 +8,7 @@ from telegram import Update
 from bot.app import App
 from bot.telegram.run import TelegramRuntime
 from handlers.clock import FakeClock
-from storage.models import Area, Chat, OutboxMessage
+from storage.models import Area, Chat, OutboxMessage, Person, Role, RoleName
 from tests.fakes import telegram_updates as tu
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -124,9 +124,23 @@ async def test_one_welcome_per_burst_of_joins(
 async def test_group_admin_rights_anonymous_admin_member_and_admin(
     polling: TelegramRuntime, fake: FakeTelegram, app: App, clock: FakeClock
 ) -> None:
+    """Admins (anonymous or not) get past the admin check: not being coordinators of Krispijn, they
+    ask its coordinator (who gets the question privately) instead of linking."""
+    now = clock.now()
     async with app.services.db() as session:
-        session.add(Area(name="Krispijn", key="krispijn", kind="wijk", postcodes="", created_at=clock.now()))
+        area = Area(name="Krispijn", key="krispijn", kind="wijk", postcodes="", created_at=now)
+        ans = Person(
+            platform="telegram", external_id="601", display_name="Ans", pseudonym="p-ans", created_at=now
+        )
+        session.add_all([area, ans])
+        await session.flush()
+        session.add(Role(person_id=ans.id, role=RoleName.COORDINATOR, area_id=area.id, granted_at=now))
+        session.add(Chat(platform="telegram", external_id="601", kind="private", active=True, created_at=now))
         await session.commit()
+    asked = (
+        "Aanvraag verstuurd: een coördinator van <b>Krispijn</b> keurt dit goed. "
+        "Tot dan krijgt deze groep geen waarschuwingen en meldingen van de wijk."
+    )
     group = tu.group_chat(GROUP)
     fake.queue_update(tu.text_update(group, ANNA, "/wijk Krispijn"))
     [denied] = await _texts(fake, GROUP, 1)
@@ -140,12 +154,17 @@ async def test_group_admin_rights_anonymous_admin_member_and_admin(
     anonymous["message"]["sender_chat"] = group
     fake.queue_update(anonymous)
     texts = await _texts(fake, GROUP, 2)
-    assert texts[1] == "Deze groep hoort nu bij wijk <b>Krispijn</b>."
+    assert texts[1] == asked
     fake.set_member(GROUP, 503, "administrator")
     clock.advance(seconds=61)  # the admin list is cached for a minute
     fake.queue_update(tu.text_update(group, tu.user(503, "Cor"), "/wijk Krispijn", message_id=3))
     texts = await _texts(fake, GROUP, 3)
-    assert texts[2] == "Deze groep hoort nu bij wijk <b>Krispijn</b>."
+    assert texts[2] == asked
+    asks = await _texts(fake, 601, 2)
+    assert all("bij wijk <b>Krispijn</b> zetten" in text for text in asks)
+    assert asks[1].startswith("Cor wil groep")
+    chat = await _chat(app, GROUP)
+    assert chat is not None and chat.area_id is None
 
 
 async def test_bot_removed_marks_chat_inactive_and_blocked_chat_stops(
