@@ -31,6 +31,10 @@ def _start_server() -> None:
         check=False,
         capture_output=True,
     )
+    # Blocks until the server accepts connections (bounded by -t), so the caller need not poll.
+    subprocess.run(
+        ["pg_isready", "-h", PG_HOST, "-p", str(PG_PORT), "-t", "15"], check=False, capture_output=True
+    )
 
 
 async def _reachable() -> bool:
@@ -46,10 +50,8 @@ async def _ensure_running() -> None:
     if await _reachable():
         return
     _start_server()
-    for _ in range(50):  # bounded: up to ~10 s for the server to accept connections
-        if await _reachable():
-            return
-        await asyncio.sleep(0.2)
+    if await _reachable():
+        return
     raise RuntimeError(f"PostgreSQL did not come up on {PG_HOST}:{PG_PORT}")
 
 
