@@ -17,7 +17,7 @@ from handlers.broadcasts import alert_reply, fan_out, progress_reply
 from handlers.coordinators import refuse
 from handlers.schedule import ScheduleError, local_label, parse_schedule
 from handlers.services import Services
-from handlers.types import Button, Incoming, Msg, Reply
+from handlers.types import Button, Incoming, Msg, Reply, button_action
 from storage.alerts import Broadcast, BroadcastStatus, create_broadcast, take_draft
 from storage.chats import area_key, group_chats_in_areas, list_areas
 from storage.models import Area
@@ -176,7 +176,7 @@ async def _preview(session: AsyncSession, services: Services, broadcast: Broadca
 
 async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
     """``bc:send:ID`` / ``bc:cancel:ID``: only the author (or a beheerder) decides, once."""
-    _, action, raw_id = ((incoming.callback_data or "") + "::").split(":")[:3]
+    action, raw_id = button_action(incoming.callback_data)
     if action not in ("send", "cancel") or not raw_id.isdigit():
         return [Reply.say("error.stale_button")]
     async with services.db() as session:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.access import Actor, resolve_actor
 from handlers.coordinators import refuse
 from handlers.services import Services
-from handlers.types import Button, Incoming, Msg, Platform, Reply, Target
+from handlers.types import Button, Incoming, Msg, Platform, Reply, Target, button_action
 from storage.area_links import (
     AreaLinkRequest,
     RequestStatus,
@@ -91,7 +91,7 @@ async def request_link(
 
 async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
     """``wk:ok:ID`` / ``wk:no:ID``: a coordinator of the area or a beheerder decides, once."""
-    _, action, raw_id = ((incoming.callback_data or "") + "::").split(":")[:3]
+    action, raw_id = button_action(incoming.callback_data)
     if action not in ("ok", "no") or not raw_id.isdigit():
         return [Reply.say("error.stale_button")]
     async with services.db() as session:

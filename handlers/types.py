@@ -136,6 +136,13 @@ class Reply:
         return Reply((Msg.of(key, **params),))
 
 
+def button_action(callback_data: str | None) -> tuple[str, str]:
+    """``"prefix:action:subject"`` (the shape of our buttons) → ``("action", "subject")``; missing parts
+    are empty, so a malformed or foreign button is simply an unknown action."""
+    _, action, subject = [*(callback_data or "").split(":", 2), "", ""][:3]
+    return action, subject
+
+
 def split_command(text: str, bot_username: str | None = None) -> tuple[str | None, str]:
     """``"/Melding@buurtbot tekst"`` → ``("melding", "tekst")``; not a command → ``(None, "")``.
 

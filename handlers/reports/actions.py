@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.access import Actor, resolve_actor
 from handlers.reports.cards import card_chats, card_replies, place_text, time_text
 from handlers.services import Services
-from handlers.types import Incoming, Msg, Platform, Reply, Target
+from handlers.types import Incoming, Msg, Platform, Reply, Target, button_action
 from storage.models import Area, Chat, Person, RoleName
 from storage.reports import (
     Report,
@@ -38,7 +38,7 @@ def _may_manage(actor: Actor, root: Report) -> bool:
 
 async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
     """``rp:<action>:<M-id>`` pressed on a card."""
-    _, action, short_id = ([*(incoming.callback_data or "").split(":", 2), "", ""])[:3]
+    action, short_id = button_action(incoming.callback_data)
     async with services.db() as session:
         actor = await resolve_actor(session, incoming, services)
         root = await _root(session, short_id)
