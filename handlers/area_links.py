@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Actor, resolve_actor
@@ -26,6 +25,7 @@ from storage.area_links import (
     decide,
     open_request,
 )
+from storage.chats import reachable_private_chat
 from storage.models import Area, Chat, Person
 
 log = logging.getLogger(__name__)
@@ -37,15 +37,7 @@ async def private_targets(session: AsyncSession, people: list[Person]) -> list[T
     """The private chats with the bot these people have (and have not left)."""
     targets = []
     for person in people:
-        chat = await session.scalar(
-            select(Chat).where(
-                Chat.platform == person.platform,
-                Chat.external_id == person.external_id,
-                Chat.kind == "private",
-                Chat.active.is_(True),
-            )
-        )
-        if chat is not None:
+        if await reachable_private_chat(session, person) is not None:
             targets.append(Target(Platform(person.platform), person.external_id))
     return targets
 

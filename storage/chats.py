@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Area, Chat
+from storage.models import Area, Chat, Person
 
 
 def area_key(name: str) -> str:
@@ -40,6 +40,19 @@ async def list_areas(session: AsyncSession) -> list[Area]:
 async def get_chat(session: AsyncSession, platform: str, external_id: str) -> Chat | None:
     chat: Chat | None = await session.scalar(
         select(Chat).where(Chat.platform == platform, Chat.external_id == external_id)
+    )
+    return chat
+
+
+async def reachable_private_chat(session: AsyncSession, person: Person) -> Chat | None:
+    """The person's private chat with the bot, if they have one and have not blocked or left it."""
+    chat = await session.scalar(
+        select(Chat).where(
+            Chat.platform == person.platform,
+            Chat.external_id == person.external_id,
+            Chat.kind == "private",
+            Chat.active.is_(True),
+        )
     )
     return chat
 

@@ -12,7 +12,8 @@ from handlers.access import Actor, resolve_actor
 from handlers.reports.cards import card_chats, card_replies, place_text, time_text
 from handlers.services import Services
 from handlers.types import Incoming, Msg, Platform, Reply, Target, button_action
-from storage.models import Area, Chat, Person, RoleName
+from storage.chats import reachable_private_chat
+from storage.models import Area, Person, RoleName
 from storage.reports import (
     Report,
     ReportStatus,
@@ -105,14 +106,7 @@ async def _reporter_notes(
         person = await session.scalar(select(Person).where(Person.pseudonym == pseudonym))
         if person is None:
             continue
-        private = await session.scalar(
-            select(Chat).where(
-                Chat.platform == person.platform,
-                Chat.external_id == person.external_id,
-                Chat.kind == "private",
-            )
-        )
-        if private is not None and private.active:
+        if await reachable_private_chat(session, person) is not None:
             target = Target(Platform(person.platform), person.external_id)
             notes.append(
                 Reply(
