@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from handlers.services import Services
 from handlers.types import Incoming, Platform, Reply
 from messages.catalog import Catalog
 from messages.services import load_directory
-from storage.db import create_engine, create_sessionmaker, is_sqlite
+from storage.db import create_engine, create_sessionmaker
 
 
 @dataclass
@@ -33,17 +32,16 @@ class App:
     services: Services
     dispatcher: Dispatcher
     engine: AsyncEngine
-    # SQLite has one writer: transactions of this process take turns (None on PostgreSQL).
-    db_lock: asyncio.Lock | None = None
+    # SQLite's one writer needs no lock here: storage/db.py makes this process's transactions
+    # take turns on the event loop, so updates are routed concurrently between transactions.
     writer: ReplyWriter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.writer = ReplyWriter(self.services, self.db_lock)
+        self.writer = ReplyWriter(self.services)
 
     async def handle(self, incoming: Incoming) -> int:
         """Route one update and queue its replies in the outbox; returns how many were queued."""
-        async with self.db_lock or contextlib.nullcontext():
-            replies = await self.dispatcher.dispatch(incoming)
+        replies = await self.dispatcher.dispatch(incoming)
         if replies:
             await self.post(incoming, replies)
         return len(replies)
@@ -79,7 +77,6 @@ class App:
         self,
         transports: Mapping[str, Transport],
         *,
-        db_lock: asyncio.Lock | None = None,
         sleep: Sleep = asyncio.sleep,
         batch: int = 200,
     ) -> PacedSender:
@@ -97,7 +94,6 @@ class App:
             lease_seconds=settings.outbox_lease_seconds,
             batch=batch,
             sleep=sleep,
-            db_lock=db_lock,
             on_recorded=self._on_recorded,
         )
 
@@ -117,5 +113,4 @@ def build_app(settings: Settings, clock: Clock | None = None, routes: Routes = R
         directory=load_directory(Path(settings.services_file) if settings.services_file else None),
         campaigns=load_campaigns(),
     )
-    db_lock = asyncio.Lock() if is_sqlite(settings.database_url) else None
-    return App(services, Dispatcher(routes, services), engine, db_lock)
+    return App(services, Dispatcher(routes, services), engine)

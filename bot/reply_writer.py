@@ -11,7 +11,6 @@ other by the adapters) keep their order.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -54,9 +53,8 @@ def target_of(incoming: Incoming, reply: Reply) -> ChatWant:
 
 
 class ReplyWriter:
-    def __init__(self, services: Services, db_lock: asyncio.Lock | None = None) -> None:
+    def __init__(self, services: Services) -> None:
         self._services = services
-        self._db_lock = db_lock  # SQLite has one writer: take turns with the other transactions
         self._queue: list[_Post] = []
         self._busy = False
         self._idle = asyncio.Event()
@@ -111,7 +109,7 @@ class ReplyWriter:
         cache = row_cache(self._services.db)
         generation = cache.generation if cache is not None else 0
         now = self._services.clock.now()
-        async with self._db_lock or contextlib.nullcontext(), self._services.db() as session:
+        async with self._services.db() as session:
             chats: dict[ChatWant, int] = {}
             created: list[Chat] = []
             rows = []

@@ -94,7 +94,6 @@ class PacedSender:
         lease_seconds: float = 60.0,
         batch: int = 200,
         sleep: Sleep = asyncio.sleep,
-        db_lock: asyncio.Lock | None = None,
         on_recorded: OnRecorded | None = None,
     ) -> None:
         self._db = sessionmaker
@@ -107,7 +106,6 @@ class PacedSender:
         self._lease = timedelta(seconds=lease_seconds)
         self._batch = batch
         self._sleep = sleep
-        self._db_lock = db_lock  # shared with the Telegram adapter on SQLite (one writer)
         self._on_recorded = on_recorded
         self._queues: dict[int, deque[_Job]] = {}
         self._runners: dict[int, asyncio.Task[None]] = {}
@@ -151,7 +149,7 @@ class PacedSender:
 
     async def recover(self) -> int:
         """Start-up: leases of dead workers (expired, or this worker id's own) become claimable."""
-        async with self._lock(), self._db() as session:
+        async with self._db() as session:
             count = await claims.release_expired(session, self._clock.now())
             await claims.release(session, self.worker, await self._own_claims(session))
             await session.commit()
@@ -186,7 +184,7 @@ class PacedSender:
         if room <= self._batch // 2:
             return 0
         now = self._clock.now()
-        async with self._lock(), self._db() as session:
+        async with self._db() as session:
             rows = await claims.claim_due(
                 session,
                 now=now,
@@ -355,7 +353,7 @@ class PacedSender:
             self._outbox.wake()
 
     async def _write(self, pending: _Pending, now: datetime, renew: bool) -> bool:
-        async with self._lock(), self._db() as session:
+        async with self._db() as session:
             broadcasts = await self._apply(session, pending.outcomes)
             for row_id, later in pending.releases:
                 await claims.release(session, self.worker, [row_id], later)
@@ -407,9 +405,6 @@ class PacedSender:
             queue = self._queues.pop(chat_id, deque())
             self._pending.releases.extend((job.row_id, None) for job in queue)
             del self._runners[chat_id]
-
-    def _lock(self) -> contextlib.AbstractAsyncContextManager[object]:
-        return self._db_lock if self._db_lock is not None else contextlib.nullcontext()
 
 
 async def send_until(sender: PacedSender, done: Callable[[], Awaitable[bool]], limit: float = 60.0) -> None:

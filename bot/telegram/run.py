@@ -101,14 +101,13 @@ class TelegramRuntime:
         self.webhook = webhook
         self.requests = AiohttpRequest.pair()
         self.ptb = build_ptb(settings, polling=not webhook, requests=self.requests)
-        db_lock = app.db_lock  # SQLite: the sender takes turns with the app's transactions
         self.adapter = TelegramAdapter(app, self.ptb.bot, app.services.clock)
         self.transport = TelegramTransport(self.ptb.bot, app.services.catalog)
         # Other platforms on the same process (WhatsApp) share the outbox sender and the web server.
         transports = {Platform.TELEGRAM: self.transport, **(extra_transports or {})}
         self.drain: OutboxDrain = app.drain(transports)
         # Paced within Telegram's budgets (OUTBOX_* settings); WhatsApp's transport paces itself.
-        self.sender = app.sender(transports, db_lock=db_lock)
+        self.sender = app.sender(transports)
         self.extra_routes = extra_routes
         self.web_runner: web.AppRunner | None = None
         self._sender: asyncio.Task[None] | None = None
