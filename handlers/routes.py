@@ -5,6 +5,8 @@ from __future__ import annotations
 from handlers import alerts, area_links, coordinators, core, subscriptions
 from handlers.access import Audience
 from handlers.campaigns import commands as campaigns
+from handlers.places import commands as places
+from handlers.places import prompts as places_prompts
 from handlers.referrals import handler as referrals
 from handlers.reports import actions as report_actions
 from handlers.reports import dialog as report_dialog
@@ -19,7 +21,8 @@ ROUTES = Routes(
         "help": Command(core.help_, "help.help"),
         "regels": Command(core.rules, "help.regels"),
         "taal": Command(core.language, "help.taal", group_audience=Audience.GROUP_ADMIN),
-        "wijk": Command(core.link_area, "help.wijk", Where.GROUP, Audience.GROUP_ADMIN),
+        "wijk": Command(places.wijk, "help.wijk", Where.ANYWHERE, Audience.BEHEERDER, Audience.GROUP_ADMIN),
+        "wijken": Command(places.wijken, "places.help.wijken"),
         "stop": Command(subscriptions.stop, "help.stop"),  # also ends area subscriptions (WhatsApp STOP)
         "aanmelden": Command(subscriptions.aanmelden, "help.aanmelden", Where.PRIVATE),
         "whatsappgroep": Command(
@@ -53,6 +56,7 @@ ROUTES = Routes(
         "vm": report_privacy.on_forget_answer,
         alerts.CALLBACK: alerts.on_button,
         area_links.CALLBACK: area_links.on_button,
+        places_prompts.CALLBACK: places.on_button,
     },
     events={
         EventKind.BOT_ADDED: core.bot_added,
