@@ -67,7 +67,7 @@ def readable_name(raw: str, kind: str) -> str:
     if kind != "wijk":
         return name
     name = _WIJK_PREFIX.sub("", name)
-    return re.sub(r"(?<=[A-Z][a-z])-([a-z])", lambda m: "-" + m.group(1).upper(), name)
+    return re.sub(r"(?<=[a-z])-([a-z])", lambda m: "-" + m.group(1).upper(), name)
 
 
 def read_features(text: str) -> list[PlaceFeature]:

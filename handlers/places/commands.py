@@ -146,9 +146,8 @@ async def wijken(incoming: Incoming, services: Services) -> list[Reply]:
         areas = [a for a in await list_areas(session) if a.parent_id is None]
         if not areas:
             return [Reply.say("places.none")]
-        buurten = dict(
-            (await session.execute(select(Area.parent_id, func.count()).group_by(Area.parent_id))).tuples()
-        )
+        counted = await session.execute(select(Area.parent_id, func.count()).group_by(Area.parent_id))
+        buurten: dict[int | None, int] = {parent: count for parent, count in counted.tuples()}
         lines = [await _line(session, actor, area, buurten.get(area.id, 0)) for area in areas]
     return [Reply((Msg.of("places.list_title", count=len(areas)), Msg.of("text.lines", lines=tuple(lines))))]
 
