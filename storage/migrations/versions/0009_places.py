@@ -1,7 +1,7 @@
 """Areas become places: CBS code, parent (buurt in wijk), GeoJSON geometry, inhabitants; reports
 remember the buurt a shared location lies in.
 
-Revision ID: 0014_places
+Revision ID: 0009_places
 Revises: 0008_area_link_requests
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_places"
+revision = "0009_places"
 down_revision = "0008_area_link_requests"
 branch_labels = None
 depends_on = None
