@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from bot import places_cli
 from bot.settings import Settings, SettingsError, load_settings
 from handlers.types import Msg
 from messages.catalog import Catalog, strip_tags
@@ -20,9 +21,9 @@ def _say(key: str, **params: object) -> str:
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.migrate import upgrade
+    from bot.places_cli import migrate_and_seed
 
-    upgrade(settings.database_url)
+    migrate_and_seed(settings)
     print(f"database up to date: {settings.database_url.split('@')[-1]}")
     return 0
 
@@ -30,11 +31,11 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_app
     from bot.console import run_console
-    from storage.migrate import upgrade
+    from bot.places_cli import migrate_and_seed
 
     # The console is a chat: keep routine log lines out of it (warnings and errors still show).
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
-    upgrade(settings.database_url)
+    migrate_and_seed(settings)
 
     async def main() -> None:
         from bot.campaign_scheduler import scheduled
@@ -54,21 +55,19 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.telegram_bot_token is None and settings.whatsapp_enabled:
         from bot.whatsapp.run import run_whatsapp
-        from storage.migrate import upgrade
 
-        upgrade(settings.database_url)
+        places_cli.migrate_and_seed(settings)
         return run_whatsapp(settings)  # WhatsApp has only webhooks: --webhook is implied
     if settings.telegram_bot_token is None:
         print(_say("cli.no_token"), file=sys.stderr)
         return cmd_console(args, settings)
     from bot.telegram.run import missing_setting, mode_name, run_telegram
-    from storage.migrate import upgrade
 
     missing = missing_setting(settings, args.webhook)
     if missing is not None:  # before touching the database: say what to set, in one line
         print(_say("cli.needs_setting", variable=missing, mode=mode_name(args.webhook)), file=sys.stderr)
         return 2
-    upgrade(settings.database_url)
+    places_cli.migrate_and_seed(settings)
     return int(run_telegram(settings, webhook=args.webhook))
 
 
@@ -149,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("campagnes", help="list the awareness campaigns and their next run").set_defaults(
         func=cmd_campaigns
     )
+    places_cli.add_parser(sub)
     return parser
 
 

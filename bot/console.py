@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.app import App
 from bot.delivery import ChatAddress, Outcome, Sent
 from handlers.access import resolve_actor
-from handlers.types import ChatKind, EventKind, Incoming, Msg, Platform, Reply, Sender, split_command
+from handlers.types import (
+    ChatKind,
+    EventKind,
+    Incoming,
+    Location,
+    Msg,
+    Platform,
+    Reply,
+    Sender,
+    split_command,
+)
 from messages.catalog import strip_tags
 from storage.chats import area_key, create_area, find_area, get_chat
 from storage.models import RoleName
@@ -142,10 +152,25 @@ class ConsoleSession:
             case "prive" | "privé":
                 self.state.group = None
                 self.say("console.in_private")
+            case "locatie" | "location":
+                await self._share_location(rest.split())
             case "help" | "":
                 self.say("console.help")
             case _:
                 self.say("console.bad_control")
+
+    async def _share_location(self, words: list[str]) -> None:
+        """``:locatie 51.7885 4.6790``: the speaker shares a pin, as a phone would."""
+        try:
+            latitude, longitude = (float(word.replace(",", ".")) for word in words)
+        except ValueError:
+            self.say("console.bad_control")
+            return
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            self.say("console.bad_control")
+            return
+        incoming = self._incoming(EventKind.MESSAGE)
+        await self.app.handle(replace(incoming, location=Location(latitude, longitude)))
 
     async def _switch_speaker(self, words: list[str]) -> None:
         if not words:

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     outbox_worker_id: str = ""  # stable id per worker: on restart its own leases are resumed at once
     # How often the coordinator's "verstuurd 120/300" message is updated during an alert.
     alert_progress_seconds: float = Field(default=3.0, ge=0.5, le=600)
+    # Places loaded on a fresh install: "dordrecht" (shipped CBS 2025 wijken and buurten), "" (none),
+    # or comma-separated GeoJSON files of another municipality's CBS wijken/buurten.
+    places_seed: str = "dordrecht"
+    # Metres from a wijk border within which an urgent report is offered to the neighbouring wijken.
+    relay_border_metres: float = Field(default=300.0, ge=0, le=10_000)
     # Extra plain words that work as commands on WhatsApp: "woord=commando,…" (STOP always works).
     whatsapp_command_words: Annotated[tuple[str, ...], NoDecode] = ()
 

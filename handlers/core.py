@@ -8,13 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Actor, Audience, resolve_actor
 from handlers.area_links import request_link
+from handlers.places.names import match_name
+from handlers.places.prompts import suggest
 from handlers.services import Services
 from handlers.types import Incoming, Msg, Reply
 from messages.catalog import LOCALES
 from storage.area_links import pending_request, replace_pending
-from storage.chats import create_area, find_area, list_areas, migrate_chat, set_active
+from storage.chats import create_area, list_areas, migrate_chat, set_active
 from storage.dialogs import end_dialog
-from storage.models import AppState
+from storage.models import AppState, Area
 
 # Joins closer together than this count as one burst: the group gets one welcome, not ten.
 WELCOME_BURST = timedelta(minutes=10)
@@ -65,10 +67,11 @@ async def language(incoming: Incoming, services: Services) -> list[Reply]:
 
 
 async def link_area(incoming: Incoming, services: Services) -> list[Reply]:
-    """/wijk NAAM links this group to an area; beheerders may create a new area this way.
+    """/wijk NAAM links this group to a known area; a near miss asks "Bedoel je …?" first.
 
     Only beheerders and the area's coordinators link at once; another group admin's request waits
-    for their approval (see handlers/area_links.py).
+    for their approval (see handlers/area_links.py). A beheerder's unknown name creates the area,
+    as before places were data; everyone else sees the known wijken.
     """
     name = incoming.args.strip()
     async with services.db() as session:
@@ -77,23 +80,35 @@ async def link_area(incoming: Incoming, services: Services) -> list[Reply]:
             return [await _current_area(session, actor)]
         if not actor.may(Audience.GROUP_ADMIN):
             return [Reply.say("error.not_allowed", reason=Msg.of("reason.group_admin"))]
-        area = await find_area(session, name)
-        created = False
-        if area is None:
-            if not actor.is_beheerder:
-                known = ", ".join(a.name for a in await list_areas(session)) or "-"
-                return [Reply.say("wijk.unknown", name=name[:100], known=known)]
-            area = await create_area(session, name, services.clock.now())
-            created = True
-        elif not actor.coordinates(area.id):
-            if actor.chat.area_id == area.id:
-                return [Reply.say("wijk.current", name=area.name)]
-            return await request_link(session, incoming, services, actor, area)
+        areas = await list_areas(session)
+        match = match_name(areas, name)
+        if match.exact is not None:
+            return await link_to(session, incoming, services, actor, match.exact)
+        if match.suggestion is not None:
+            return [suggest(name, match.suggestion)]
+        if not actor.is_beheerder:
+            known = ", ".join(a.name for a in areas if a.parent_id is None) or "-"
+            return [Reply.say("wijk.unknown", name=name[:100], known=known)]
+        area = await create_area(session, name, services.clock.now())
         actor.chat.area_id = area.id
         await replace_pending(session, actor.chat.id, services.clock.now())
         await session.commit()
-    key = "wijk.created_and_linked" if created else "wijk.linked"
-    return [Reply.say(key, name=area.name)]
+        services.places.forget()
+    return [Reply.say("wijk.created_and_linked", name=area.name)]
+
+
+async def link_to(
+    session: AsyncSession, incoming: Incoming, services: Services, actor: Actor, area: Area
+) -> list[Reply]:
+    """Link the group to ``area`` now (beheerder, the area's coordinator) or file a request."""
+    if not actor.coordinates(area.id):
+        if actor.chat.area_id == area.id:
+            return [Reply.say("wijk.current", name=area.name)]
+        return await request_link(session, incoming, services, actor, area)
+    actor.chat.area_id = area.id
+    await replace_pending(session, actor.chat.id, services.clock.now())
+    await session.commit()
+    return [Reply.say("wijk.linked", name=area.name)]
 
 
 async def _current_area(session: AsyncSession, actor: Actor) -> Reply:

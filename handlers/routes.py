@@ -5,6 +5,9 @@ from __future__ import annotations
 from handlers import alerts, area_links, coordinators, core, subscriptions
 from handlers.access import Audience
 from handlers.campaigns import commands as campaigns
+from handlers.places import attach as places_attach
+from handlers.places import commands as places
+from handlers.places import prompts as places_prompts
 from handlers.referrals import handler as referrals
 from handlers.reports import actions as report_actions
 from handlers.reports import dialog as report_dialog
@@ -19,7 +22,8 @@ ROUTES = Routes(
         "help": Command(core.help_, "help.help"),
         "regels": Command(core.rules, "help.regels"),
         "taal": Command(core.language, "help.taal", group_audience=Audience.GROUP_ADMIN),
-        "wijk": Command(core.link_area, "help.wijk", Where.GROUP, Audience.GROUP_ADMIN),
+        "wijk": Command(places.wijk, "help.wijk", Where.ANYWHERE, Audience.BEHEERDER, Audience.GROUP_ADMIN),
+        "wijken": Command(places.wijken, "places.help.wijken", Where.PRIVATE),
         "stop": Command(subscriptions.stop, "help.stop"),  # also ends area subscriptions (WhatsApp STOP)
         "aanmelden": Command(subscriptions.aanmelden, "help.aanmelden", Where.PRIVATE),
         "whatsappgroep": Command(
@@ -53,6 +57,7 @@ ROUTES = Routes(
         "vm": report_privacy.on_forget_answer,
         alerts.CALLBACK: alerts.on_button,
         area_links.CALLBACK: area_links.on_button,
+        places_prompts.CALLBACK: places.on_button,
     },
     events={
         EventKind.BOT_ADDED: core.bot_added,
@@ -65,7 +70,7 @@ ROUTES = Routes(
         report_text.QUESTION: report_text.on_question_text,
     },
     # Order matters: the reports recogniser goes first; referrals only get text nobody reported.
-    recognisers=(report_text.recognise, referrals.recognise_text),
+    recognisers=(places_attach.attach_location, report_text.recognise, referrals.recognise_text),
     aliases={
         "rules": "regels",
         "language": "taal",

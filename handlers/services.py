@@ -10,6 +10,7 @@ from bot.settings import Settings
 from handlers.campaigns.model import Campaign, load_campaigns
 from handlers.clock import Clock
 from handlers.outbox import Outbox
+from handlers.places.book import PlaceBook
 from messages.catalog import Catalog
 from messages.services import Directory, load_directory
 
@@ -24,3 +25,4 @@ class Services:
     # Referrals and campaigns: data files, validated once at start-up (build_app passes them).
     directory: Directory = field(default_factory=load_directory)
     campaigns: tuple[Campaign, ...] = field(default_factory=load_campaigns)
+    places: PlaceBook = field(default_factory=PlaceBook)  # wijken/buurten geometry, cached

@@ -43,6 +43,11 @@ class Area(Base):
     kind: Mapped[str] = mapped_column(String(20), default="wijk")
     postcodes: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime]
+    # CBS code (WK0505xx for a wijk, BU0505xxxx for a buurt): imports match on it, exports carry it.
+    code: Mapped[str | None] = mapped_column(String(12), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"), index=True)
+    geometry: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # GeoJSON, WGS84
+    inhabitants: Mapped[int | None] = mapped_column(Integer)
 
 
 class Chat(Base):

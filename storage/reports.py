@@ -61,6 +61,7 @@ class Report(Base):
     house_number: Mapped[str | None] = mapped_column(String(20))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    buurt_code: Mapped[str | None] = mapped_column(String(12))  # where a shared location lies
     source: Mapped[str] = mapped_column(String(20), default="dialog")  # dialog | oneline | group_text
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]

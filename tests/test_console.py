@@ -150,7 +150,7 @@ async def test_help_in_a_group_follows_the_role(console: ConsoleHarness) -> None
 async def test_help_in_private_follows_the_role(console: ConsoleHarness) -> None:
     await console.say(":als Piet")
     resident = _commands(await console.text("/help"))
-    assert resident == EVERYONE_IN_GROUP | {"/taal", "/aanmelden"}
+    assert resident == EVERYONE_IN_GROUP | {"/taal", "/aanmelden", "/wijken"}
     await console.say(":als Ans coordinator Krispijn")
     coordinator = resident | {"/whatsappgroep", "/campagne", "/meldingen", "/alert", "/bericht"}
     assert _commands(await console.text("/help")) == coordinator

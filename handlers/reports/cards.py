@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.types import Button, Msg, Platform, Reply, Target
@@ -41,6 +42,7 @@ class Card:
     direction: str | None
     called: bool
     seen: int
+    near: Msg | None = None  # the buurt of a shared location
 
 
 def card_track(root: Report) -> str:
@@ -78,9 +80,12 @@ def describe_vehicle(vehicle: dict[str, Any] | None) -> str | None:
     return _join([vehicle.get("colour"), vehicle.get("make"), vehicle.get("type")]) or None
 
 
-def place_text(report: Report) -> str | None:
+def place_text(report: Report, near: Msg | None = None) -> str | Msg | None:
+    """Street and number as typed; for a shared location the buurt it lies in, else coordinates."""
     if report.street:
         return f"{report.street} {report.house_number}" if report.house_number else report.street
+    if near is not None and report.latitude is not None:
+        return near
     if report.latitude is not None and report.longitude is not None:
         return f"📍 {report.latitude:.4f}, {report.longitude:.4f}"
     return None
@@ -114,12 +119,25 @@ async def load_card(session: AsyncSession, root: Report) -> Card:
         direction=_first([s.direction for s in suspects]),
         called=called_taps > 0 or any(m.called_112 for m in members),
         seen=await tap_count(session, root.id, TapKind.SEEN),
+        near=await _near(session, members),
     )
+
+
+async def _near(session: AsyncSession, members: tuple[Report, ...]) -> Msg | None:
+    """ "bij Sterrenburg 1-Oost (wijk Sterrenburg)" for the first shared location in a known buurt."""
+    code = next((m.buurt_code for m in members if m.buurt_code), None)
+    buurt = await session.scalar(select(Area).where(Area.code == code)) if code else None
+    if buurt is None:
+        return None
+    wijk = await session.get(Area, buurt.parent_id) if buurt.parent_id else None
+    if wijk is None:
+        return Msg.of("places.in_wijk", wijk=buurt.name)
+    return Msg.of("places.near", buurt=buurt.name, wijk=wijk.name)
 
 
 def _lines(card: Card, tz: tzinfo) -> list[Msg]:
     root = card.root
-    place = _first([place_text(m) for m in card.members])
+    place = next((p for m in card.members if (p := place_text(m, card.near))), None)
     lines = [
         Msg.of("reports.card.title", id=root.short_id, category=Msg.of(f"reports.category.{root.category}")),
         Msg.of("reports.card.area", area=card.area),
@@ -171,11 +189,13 @@ def card_reply(card: Card, tz: tzinfo, chat: Chat, *, edit: bool) -> Reply:
 
 
 async def card_chats(session: AsyncSession, root: Report) -> list[Chat]:
-    """The groups that show this incident's card: every active group of the area, else where filed."""
+    """The groups that show this incident's card: every active group of the area, and the group it
+    was filed in (also when its location put it in another wijk)."""
     chats = await group_chats_in_areas(session, [root.area_id]) if root.area_id else []
-    if not chats and root.chat_id is not None:
-        chat = await session.get(Chat, root.chat_id)
-        chats = [chat] if chat is not None and chat.kind != "private" else []
+    origin = await session.get(Chat, root.chat_id) if root.chat_id is not None else None
+    shown = origin is not None and origin.kind != "private" and origin.active and origin not in chats
+    if shown and origin is not None and (not chats or origin.area_id is not None):
+        chats.append(origin)
     return chats
 
 

@@ -108,6 +108,7 @@ async def file_report(
     """Store the report; returns it, the incident root, and the card replies (new card or edits)."""
     now = services.clock.now()
     report = _report(draft, area_id, chat, reporter, source, now)
+    await place_report(session, services, report)
     await add_report(session, report, _suspect(draft))
     window = timedelta(minutes=services.settings.report_link_window_minutes)
     root = await find_incident(session, report, window, now)
@@ -117,6 +118,20 @@ async def file_report(
     root.updated_at = now
     await session.flush()
     return report, root, await card_replies(session, root, services.settings.tz, edit=True)
+
+
+async def place_report(session: AsyncSession, services: Services, report: Report) -> None:
+    """A shared location decides the buurt and the wijk: a report from a group of wijk A about a
+    spot in wijk B is filed in B (its card also goes to the group it came from). Only a report that
+    may post into a wijk at all moves: an unlinked group's pin does not reach B's groups."""
+    if report.latitude is None or report.longitude is None:
+        return
+    placement = (await services.places.index(session)).locate(report.latitude, report.longitude)
+    if placement is None:
+        return
+    report.buurt_code = placement.buurt.code if placement.buurt else None
+    if placement.wijk is not None and report.area_id is not None:
+        report.area_id = placement.wijk.id
 
 
 async def incident_called(session: AsyncSession, root: Report) -> bool:

@@ -1,0 +1,1 @@
+"""Places: the municipality's wijken and buurten, where a location lies, and which wijken border."""
