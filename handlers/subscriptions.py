@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import core
 from handlers.access import resolve_actor
+from handlers.places.names import match_name, match_prefix
 from handlers.services import Services
 from handlers.types import ChatKind, Incoming, Platform, Reply
-from storage.chats import area_key, ensure_chat, find_area, list_areas
+from storage.chats import area_key, ensure_chat, list_areas
 from storage.models import Area
 from storage.whatsapp import add_forward_kit, subscribe, subscribed_areas, unsubscribe_all
 
@@ -21,8 +22,15 @@ DIALOG_ONLY = frozenset({"annuleer"})
 
 
 async def _known(session: AsyncSession) -> tuple[str, str]:
-    names = [area.name for area in await list_areas(session)]
+    """The wijken by name (buurten are too many to list) and one as an example."""
+    names = [area.name for area in await list_areas(session) if area.parent_id is None]
     return (", ".join(names) or "-"), (names[0] if names else "Krispijn")
+
+
+async def _wijk(session: AsyncSession, area: Area) -> Area:
+    """Alerts go to wijken: a buurt's name subscribes to the wijk it lies in."""
+    parent = await session.get(Area, area.parent_id) if area.parent_id is not None else None
+    return parent or area
 
 
 async def aanmelden(incoming: Incoming, services: Services) -> list[Reply]:
@@ -37,10 +45,17 @@ async def aanmelden(incoming: Incoming, services: Services) -> list[Reply]:
             if current:
                 return [Reply.say("subscribe.current", areas=", ".join(a.name for a in current))]
             return [Reply.say("subscribe.usage", example=example, known=known)]
-        area = await find_area(session, name)
-        if area is None:
+        match = match_name(await list_areas(session), name)
+        if match.exact is None:
             await session.commit()
+            if match.suggestion is not None:
+                return [
+                    Reply.say(
+                        "places.subscribe_did_you_mean", name=name[:100], suggestion=match.suggestion.name
+                    )
+                ]
             return [Reply.say("subscribe.unknown", name=name[:100], known=known, example=example)]
+        area = await _wijk(session, match.exact)
         new = await subscribe(session, actor.chat.id, area.id, services.clock.now())
         await session.commit()
     return [Reply.say("subscribe.done" if new else "subscribe.already", area=area.name)]
@@ -64,12 +79,10 @@ async def stop(incoming: Incoming, services: Services) -> list[Reply]:
 
 async def _split_area_and_name(session: AsyncSession, args: str) -> tuple[Area | None, str]:
     """``"Oud Krispijn Buurtapp Noord"`` → the longest leading words that name an area, and the rest."""
-    words = args.split()
-    for cut in range(len(words) - 1, 0, -1):
-        area = await find_area(session, " ".join(words[:cut]))
-        if area is not None:
-            return area, " ".join(words[cut:])
-    return None, ""
+    found = match_prefix(await list_areas(session), args)
+    if found.area is None or not found.rest:
+        return None, ""
+    return await _wijk(session, found.area), found.rest
 
 
 async def whatsappgroep(incoming: Incoming, services: Services) -> list[Reply]:

@@ -144,3 +144,12 @@ async def test_a_late_pin_is_not_attached(dordrecht: App, console: ConsoleHarnes
     async with dordrecht.services.db() as session:
         report = await session.scalar(select(Report))
     assert report is not None and report.latitude is None
+
+
+async def test_aanmelden_understands_typos_and_buurten(dordrecht: App, console: ConsoleHarness) -> None:
+    await console.say(":als Ans")
+    assert "Bedoel je Wielwijk? Stuur dan: aanmelden Wielwijk" in await console.text("/aanmelden wielwyk")
+    assert "Sterrenburg" in await console.text("/aanmelden Sterrenburg 1-Oost")
+    assert "Je krijgt waarschuwingen voor: Sterrenburg" in await console.text("/aanmelden")
+    listed = await console.text("/aanmelden Nergenshuizen")
+    assert "Nieuw-Krispijn" in listed and "Sterrenburg 1-Oost" not in listed
