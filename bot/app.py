@@ -18,6 +18,7 @@ from handlers.broadcasts import after_delivery
 from handlers.campaigns.model import load_campaigns
 from handlers.clock import Clock, SystemClock
 from handlers.outbox import Outbox
+from handlers.places.book import PlaceBook, read_streets
 from handlers.router import Dispatcher, Routes
 from handlers.routes import ROUTES
 from handlers.services import Services
@@ -112,5 +113,13 @@ def build_app(settings: Settings, clock: Clock | None = None, routes: Routes = R
         outbox=Outbox(clock),
         directory=load_directory(Path(settings.services_file) if settings.services_file else None),
         campaigns=load_campaigns(),
+        places=PlaceBook(streets=_streets(settings)),
     )
     return App(services, Dispatcher(routes, services), engine)
+
+
+def _streets(settings: Settings) -> dict[str, str]:
+    """STREETS_FILE, read once at start-up (a missing file is a settings error, said at start)."""
+    if not settings.streets_file:
+        return {}
+    return read_streets(Path(settings.streets_file).read_text(encoding="utf-8-sig"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -76,6 +77,8 @@ class Settings(BaseSettings):
     # Places loaded on a fresh install: "dordrecht" (shipped CBS 2025 wijken and buurten), "" (none),
     # or comma-separated GeoJSON files of another municipality's CBS wijken/buurten.
     places_seed: str = "dordrecht"
+    # Optional CSV "straat,buurtcode" (CBS BU-code): reports naming a listed street land in that buurt.
+    streets_file: str | None = None
     # Metres from a wijk border within which an urgent report is offered to the neighbouring wijken.
     relay_border_metres: float = Field(default=300.0, ge=0, le=10_000)
     # Extra plain words that work as commands on WhatsApp: "woord=commando,…" (STOP always works).
@@ -108,6 +111,13 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
             raise ValueError(f"expected an http(s):// address, not {value[:80]!r}")
+        return value
+
+    @field_validator("streets_file")
+    @classmethod
+    def _readable_file(cls, value: str | None) -> str | None:
+        if value is not None and not Path(value).is_file():
+            raise ValueError(f"no such file: {value[:200]}")
         return value
 
     @field_validator("timezone")

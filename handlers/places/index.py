@@ -97,6 +97,11 @@ class PlaceIndex:
             return Placement(buurt, self._wijk_of(cell))
         return None
 
+    def by_code(self, code: str) -> Placement | None:
+        """The placement of a buurt known by its CBS code (e.g. from a street list)."""
+        buurt = next((a for a in self.areas.values() if a.code == code and a.kind == "buurt"), None)
+        return Placement(buurt, self._wijk_of(buurt)) if buurt is not None else None
+
     def neighbours(self, wijk_id: int) -> list[PlaceArea]:
         """Wijken that share a border with this one, by name."""
         outline = self._outlines.get(wijk_id)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
-from bot.app import App
+from bot.app import App, build_app
+from bot.settings import Settings, SettingsError, load_settings
 from handlers.clock import FakeClock
 from storage.models import Area, Chat, Role, RoleName
 from storage.reports import Report
@@ -153,3 +156,29 @@ async def test_aanmelden_understands_typos_and_buurten(dordrecht: App, console: 
     assert "Je krijgt waarschuwingen voor: Sterrenburg" in await console.text("/aanmelden")
     listed = await console.text("/aanmelden Nergenshuizen")
     assert "Nieuw-Krispijn" in listed and "Sterrenburg 1-Oost" not in listed
+
+
+async def test_a_listed_street_lands_in_its_buurt(
+    dordrecht: App, settings: Settings, clock: FakeClock, tmp_path: Path
+) -> None:
+    streets = tmp_path / "straten.csv"
+    streets.write_text("straat;buurtcode\nKastanjelaan;BU05050903\n", encoding="utf-8")
+    app = build_app(settings.model_copy(update={"streets_file": str(streets)}), clock=clock)
+    try:
+        console = ConsoleHarness(app)
+        await console.start()
+        await console.say(":groep Wielwijk-alarm", "/wijk Wielwijk", ":als Piet")
+        await console.say("/melding Man probeert deuren van autos op de kastanjelaan 12")
+        async with app.services.db() as session:
+            report = await session.scalar(select(Report))
+            wijk = await session.get(Area, report.area_id) if report and report.area_id else None
+    finally:
+        await app.close()
+    assert report is not None and report.buurt_code == "BU05050903"
+    assert wijk is not None and wijk.name == "Sterrenburg"
+
+
+def test_a_missing_street_list_is_a_settings_error(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as error:
+        load_settings(_env_file=None, streets_file=str(tmp_path / "nope.csv"))
+    assert error.value.variable == "STREETS_FILE"
