@@ -130,6 +130,8 @@ async def _areas_and_text(session: AsyncSession, actor: Actor, text: str) -> tup
             words = words[1:]
             continue
         for size in range(min(MAX_AREA_WORDS, len(words)), 0, -1):
+            if not all(area_key(word) for word in words[:size]):
+                continue  # "Krispijn ⚠️": an emoji or sign is text, never part of an area name
             area = known.get(area_key(" ".join(words[:size])))
             if area is not None:
                 if area not in found:

@@ -1,4 +1,10 @@
-"""``om HH:MM`` and ``op DD-MM[-JJJJ] [om HH:MM]`` at the end of an alert: when to send it."""
+"""``om HH:MM`` and ``op DD-MM[-JJJJ] [om HH:MM]`` at the end of an alert: when to send it.
+
+Linear on any input: the text is cut into words once (``str.rsplit`` from the right, bounded), and
+only the last few words, each of bounded length and joined by single spaces, ever meet a regex. A
+pattern run over the whole text with ``\\s*`` next to optional groups backtracked cubically on long
+runs of whitespace (1,600 spaces froze the bot for seconds).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-# At the end of the text: "op 24-12", "op 24-12-2026 om 18:00", "om 9.30".
+# The time words, on the last words only: "op 24-12", "op 24-12-2026 om 18:00", "om 9.30".
 _WHEN = re.compile(
-    r"(?:^|\s)(?:op\s+(?P<day>\d{1,2})[-/](?P<month>\d{1,2})(?:[-/](?P<year>\d{2,4}))?)?"
-    r"\s*(?:om\s+(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?\s*$",
+    r"(?:op (?P<day>\d{1,2})[-/](?P<month>\d{1,2})(?:[-/](?P<year>\d{2,4}))?)?"
+    r" ?(?:om (?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
     re.IGNORECASE,
 )
+MAX_TAIL_WORDS = 4  # "op 24-12-2026 om 18:00"
+MAX_WORD = 10  # "24-12-2026": a longer word is never a time word
 DEFAULT_TIME = time(9, 0)  # a date without a time: the morning, when people read messages
 
 
@@ -24,17 +32,30 @@ class ScheduleError(ValueError):
         self.key = key
 
 
+class ScanBudget:
+    """Counts the characters handed to a regex; tests inject one to prove the work is bounded."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.spent = limit, 0
+
+    def spend(self, chars: int) -> None:
+        self.spent += chars
+        if self.spent > self.limit:
+            raise RuntimeError(f"scan budget of {self.limit} characters exceeded")
+
+
 @dataclass(frozen=True)
 class Scheduled:
     rest: str  # the text without the time words
     at: datetime | None  # UTC; None means "now"
 
 
-def parse_schedule(text: str, now: datetime, zone: ZoneInfo) -> Scheduled:
+def parse_schedule(text: str, now: datetime, zone: ZoneInfo, budget: ScanBudget | None = None) -> Scheduled:
     """Split a trailing time off ``text``; a time earlier today means tomorrow."""
-    match = _WHEN.search(text)
-    if match is None or not (match["day"] or match["hour"]):
+    found = _find_tail(text, budget)
+    if found is None:
         return Scheduled(text.strip(), None)
+    rest, match = found
     local_now = now.astimezone(zone)
     try:
         moment = _moment(match, local_now)
@@ -46,7 +67,26 @@ def parse_schedule(text: str, now: datetime, zone: ZoneInfo) -> Scheduled:
         raise ScheduleError("schedule.in_past")
     if moment - local_now > timedelta(days=366):
         raise ScheduleError("schedule.too_far")
-    return Scheduled(text[: match.start()].strip(), moment.astimezone(now.tzinfo))
+    return Scheduled(rest, moment.astimezone(now.tzinfo))
+
+
+def _find_tail(text: str, budget: ScanBudget | None) -> tuple[str, re.Match[str]] | None:
+    """The longest run of last words that is a time expression, and the text before it."""
+    words = text.rsplit(None, MAX_TAIL_WORDS)  # at most MAX_TAIL_WORDS splits, from the right
+    head = words[0] if len(words) > MAX_TAIL_WORDS else ""
+    tail = words[-MAX_TAIL_WORDS:] if len(words) > MAX_TAIL_WORDS else words
+    for size in range(len(tail), 0, -1):
+        candidate = tail[len(tail) - size :]
+        if any(len(word) > MAX_WORD for word in candidate):
+            continue
+        joined = " ".join(candidate)
+        if budget is not None:
+            budget.spend(len(joined))
+        match = _WHEN.fullmatch(joined)
+        if match is not None and (match["day"] or match["hour"]):
+            rest = " ".join([head, *tail[: len(tail) - size]]) if head else " ".join(tail[: len(tail) - size])
+            return rest.strip(), match
+    return None
 
 
 def _moment(match: re.Match[str], local_now: datetime) -> datetime:
