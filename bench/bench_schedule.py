@@ -28,6 +28,7 @@ def shapes() -> dict[str, str]:
         "newlines": HEAD + "\n" * fill + "morgen",
         "tabs": HEAD + "\t" * fill + "morgen",
         "repeated om": (HEAD + " om" * SIZE)[:SIZE],
+        "repeated plan": (HEAD + " plan" * SIZE)[:SIZE],
         "repeated digits": (HEAD + " " + "1" * SIZE)[:SIZE],
         "digits and colons": (HEAD + " " + "1:" * SIZE)[:SIZE],
     }

@@ -1,8 +1,9 @@
 """``/alert`` and ``/bericht``: a coordinator warns the groups of their areas, after a preview.
 
-``/alert`` lists the types; ``/alert TYPE [WIJK … | alle] [extra tekst] [om HH:MM | op DD-MM]``
+``/alert`` lists the types; ``/alert TYPE [WIJK … | alle] [extra tekst] [plan 18:30 | plan morgen 8:00]``
 and ``/bericht WIJK … tekst`` store a draft and show it with "Versturen" / "Annuleren". Only the
 button sends (``handlers.broadcasts.fan_out``). Coordinators may alert only their own areas.
+``/alert gepland`` lists planned alerts with a cancel button each (``handlers.planned``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from handlers.access import Actor, resolve_actor
 from handlers.alert_targets import alert_targets
 from handlers.broadcasts import alert_reply, fan_out, progress_reply
 from handlers.coordinators import refuse
+from handlers.planned import PLANNED_WORDS, list_planned, unplan
 from handlers.schedule import ScheduleError, local_label, parse_schedule
 from handlers.services import Services
 from handlers.types import Button, Incoming, Msg, Reply, button_action
@@ -66,6 +68,8 @@ async def alert(incoming: Incoming, services: Services) -> list[Reply]:
         if not words:
             return [type_list()]
         kind = words[0].lower()
+        if kind in PLANNED_WORDS:
+            return [await list_planned(session, services, actor)]
         if kind not in ALERT_TYPES:
             return [Reply.say("alert.unknown_type", type=words[0][:60]), type_list()]
         return await _draft(session, services, actor, incoming, kind, words[1] if len(words) > 1 else "")
@@ -79,6 +83,8 @@ async def bericht(incoming: Incoming, services: Services) -> list[Reply]:
             return [refuse(incoming, Msg.of("reason.coordinator"))]
         if not incoming.args.strip():
             return [Reply.say("alert.bericht_usage")]
+        if incoming.args.strip().lower() in PLANNED_WORDS:
+            return [await list_planned(session, services, actor)]
         return await _draft(session, services, actor, incoming, None, incoming.args)
 
 
@@ -173,19 +179,25 @@ async def _preview(session: AsyncSession, services: Services, broadcast: Broadca
             Button(Msg.of("alert.button_cancel"), f"{CALLBACK}:cancel:{broadcast.id}"),
         ),
     )
-    return Reply((header, *alert_reply(broadcast).parts), buttons=buttons)
+    hint = () if broadcast.scheduled_for else (Msg.of("planned.hint_now"),)
+    return Reply((header, *hint, *alert_reply(broadcast).parts), buttons=buttons)
 
 
 async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
-    """``bc:send:ID`` / ``bc:cancel:ID``: only the author (or a beheerder) decides, once."""
+    """``bc:send:ID`` / ``bc:cancel:ID``: only the author (or a beheerder) decides, once.
+    ``bc:unplan:ID`` cancels a planned alert (any coordinator of its areas)."""
     action, raw_id = button_action(incoming.callback_data)
-    if action not in ("send", "cancel") or not raw_id.isdigit():
+    if action not in ("send", "cancel", "unplan") or not raw_id.isdigit():
         return [Reply.say("error.stale_button")]
     async with services.db() as session:
         actor = await resolve_actor(session, incoming, services)
         broadcast = await session.get(Broadcast, int(raw_id))
         if broadcast is None:
             return [Reply.say("error.stale_button")]
+        if action == "unplan":
+            answer = await unplan(session, services, actor, broadcast)
+            await session.commit()
+            return [answer]
         mine = actor.person is not None and broadcast.person_id == actor.person.id
         if not (mine or actor.is_beheerder):
             return [refuse(incoming, Msg.of("reason.not_your_alert"))]

@@ -1,4 +1,7 @@
-"""``om HH:MM`` and ``op DD-MM[-JJJJ] [om HH:MM]`` at the end of an alert: when to send it.
+"""``plan 18:30``, ``plan morgen 08:00``, ``plan 24-12 [om 9:00]`` at the end of an alert: when to send it.
+
+Only the explicit word ``plan`` schedules. A time in the text is text: "laatst gezien om 8:15" in a
+missing-person alert once scheduled the alert for the next morning and cut the time from it.
 
 Linear on any input: the text is cut into words once (``str.rsplit`` from the right, bounded), and
 only the last few words, each of bounded length and joined by single spaces, ever meet a regex. A
@@ -13,13 +16,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-# The time words, on the last words only: "op 24-12", "op 24-12-2026 om 18:00", "om 9.30".
+# The time words, on the last words only: "plan 18:30", "plan morgen om 8:00", "plan op 24-12-2026 9.30".
 _WHEN = re.compile(
-    r"(?:op (?P<day>\d{1,2})[-/](?P<month>\d{1,2})(?:[-/](?P<year>\d{2,4}))?)?"
-    r" ?(?:om (?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
+    r"plan(?: (?:(?P<tomorrow>morgen|tomorrow)|(?:op )?(?P<day>\d{1,2})[-/](?P<month>\d{1,2})"
+    r"(?:[-/](?P<year>\d{2,4}))?))?"
+    r"(?: (?:om )?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
     re.IGNORECASE,
 )
-MAX_TAIL_WORDS = 4  # "op 24-12-2026 om 18:00"
+MAX_TAIL_WORDS = 5  # "plan op 24-12-2026 om 18:00"
 MAX_WORD = 10  # "24-12-2026": a longer word is never a time word
 DEFAULT_TIME = time(9, 0)  # a date without a time: the morning, when people read messages
 
@@ -61,7 +65,7 @@ def parse_schedule(text: str, now: datetime, zone: ZoneInfo, budget: ScanBudget 
         moment = _moment(match, local_now)
     except ValueError:
         raise ScheduleError("schedule.bad_time") from None
-    if match["day"] is None and moment <= local_now:
+    if match["day"] is None and match["tomorrow"] is None and moment <= local_now:
         moment += timedelta(days=1)
     if moment <= local_now:
         raise ScheduleError("schedule.in_past")
@@ -83,7 +87,7 @@ def _find_tail(text: str, budget: ScanBudget | None) -> tuple[str, re.Match[str]
         if budget is not None:
             budget.spend(len(joined))
         match = _WHEN.fullmatch(joined)
-        if match is not None and (match["day"] or match["hour"]):
+        if match is not None and (match["day"] or match["hour"] or match["tomorrow"]):
             rest = " ".join([head, *tail[: len(tail) - size]]) if head else " ".join(tail[: len(tail) - size])
             return rest.strip(), match
     return None
@@ -93,7 +97,7 @@ def _moment(match: re.Match[str], local_now: datetime) -> datetime:
     when = DEFAULT_TIME
     if match["hour"] is not None:
         when = time(int(match["hour"]), int(match["minute"]))
-    day = local_now.date()
+    day = local_now.date() + timedelta(days=1 if match["tomorrow"] else 0)
     if match["day"] is not None:
         year = int(match["year"]) if match["year"] else local_now.year
         year = year + 2000 if year < 100 else year

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, func, select, update
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -87,3 +87,39 @@ async def failed_chat_names(session: AsyncSession, broadcast_id: int, limit: int
 
 async def recent_broadcasts(session: AsyncSession, limit: int = 20) -> list[Broadcast]:
     return list(await session.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)))
+
+
+async def planned_broadcasts(session: AsyncSession, now: datetime) -> list[Broadcast]:
+    """Confirmed broadcasts whose time has not come yet, soonest first."""
+    rows = await session.scalars(
+        select(Broadcast)
+        .where(
+            Broadcast.status == BroadcastStatus.QUEUED,
+            Broadcast.scheduled_for.is_not(None),
+            Broadcast.scheduled_for > now,
+        )
+        .order_by(Broadcast.scheduled_for, Broadcast.id)
+    )
+    return list(rows)
+
+
+async def cancel_planned(session: AsyncSession, broadcast_id: int, now: datetime) -> bool:
+    """Cancel a planned broadcast and drop its unsent rows, once; False when it already went out."""
+    result = await session.execute(
+        update(Broadcast)
+        .where(
+            Broadcast.id == broadcast_id,
+            Broadcast.status == BroadcastStatus.QUEUED,
+            Broadcast.scheduled_for > now,
+        )
+        .values(status=BroadcastStatus.CANCELLED, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(result, "rowcount", 0):
+        return False
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status == OutboxStatus.PENDING
+        )
+    )
+    return True
