@@ -9,6 +9,7 @@ button sends (``handlers.broadcasts.fan_out``). Coordinators may alert only thei
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,8 +20,9 @@ from handlers.coordinators import refuse
 from handlers.planned import PLANNED_WORDS, list_planned, unplan
 from handlers.schedule import ScheduleError, local_label, parse_schedule
 from handlers.services import Services
+from handlers.tone import preview_track, switch_tone, tone_buttons, tone_of
 from handlers.types import Button, Incoming, Msg, Reply, button_action
-from storage.alerts import Broadcast, BroadcastStatus, create_broadcast, take_draft
+from storage.alerts import Broadcast, BroadcastKind, BroadcastStatus, create_broadcast, take_draft
 from storage.chats import area_key, group_chats_in_areas, list_areas
 from storage.models import Area
 
@@ -72,7 +74,8 @@ async def alert(incoming: Incoming, services: Services) -> list[Reply]:
             return [await list_planned(session, services, actor)]
         if kind not in ALERT_TYPES:
             return [Reply.say("alert.unknown_type", type=words[0][:60]), type_list()]
-        return await _draft(session, services, actor, incoming, kind, words[1] if len(words) > 1 else "")
+        rest = words[1] if len(words) > 1 else ""
+        return await _draft(session, services, actor, incoming, kind, rest, BroadcastKind.ALERT)
 
 
 async def bericht(incoming: Incoming, services: Services) -> list[Reply]:
@@ -85,7 +88,8 @@ async def bericht(incoming: Incoming, services: Services) -> list[Reply]:
             return [Reply.say("alert.bericht_usage")]
         if incoming.args.strip().lower() in PLANNED_WORDS:
             return [await list_planned(session, services, actor)]
-        return await _draft(session, services, actor, incoming, None, incoming.args)
+        kind, rest = tone_of(incoming.args)
+        return await _draft(session, services, actor, incoming, None, rest, kind)
 
 
 async def _draft(
@@ -95,6 +99,7 @@ async def _draft(
     incoming: Incoming,
     alert_type: str | None,
     rest: str,
+    kind: str,
 ) -> list[Reply]:
     now = services.clock.now()
     try:
@@ -113,7 +118,7 @@ async def _draft(
         session,
         person_id=actor.person.id if actor.person else None,
         chat_id=actor.chat.id,
-        kind="alert" if alert_type else "bericht",
+        kind=kind,
         alert_type=alert_type,
         text=text[: services.settings.max_text_length],
         area_ids=[a.id for a in areas],
@@ -178,16 +183,19 @@ async def _preview(session: AsyncSession, services: Services, broadcast: Broadca
             Button(Msg.of("alert.button_send"), f"{CALLBACK}:send:{broadcast.id}"),
             Button(Msg.of("alert.button_cancel"), f"{CALLBACK}:cancel:{broadcast.id}"),
         ),
+        *tone_buttons(broadcast),
     )
     hint = () if broadcast.scheduled_for else (Msg.of("planned.hint_now"),)
-    return Reply((header, *hint, *alert_reply(broadcast).parts), buttons=buttons)
+    return Reply(
+        (header, *hint, *alert_reply(broadcast).parts), buttons=buttons, track=preview_track(broadcast.id)
+    )
 
 
 async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
     """``bc:send:ID`` / ``bc:cancel:ID``: only the author (or a beheerder) decides, once.
     ``bc:unplan:ID`` cancels a planned alert (any coordinator of its areas)."""
     action, raw_id = button_action(incoming.callback_data)
-    if action not in ("send", "cancel", "unplan") or not raw_id.isdigit():
+    if action not in ("send", "cancel", "unplan", "tone") or not raw_id.isdigit():
         return [Reply.say("error.stale_button")]
     async with services.db() as session:
         actor = await resolve_actor(session, incoming, services)
@@ -203,6 +211,12 @@ async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
             return [refuse(incoming, Msg.of("reason.not_your_alert"))]
         if not all(actor.coordinates(area_id) for area_id in broadcast.area_ids):
             return [refuse(incoming, Msg.of("reason.coordinator"))]
+        if action == "tone":
+            if not await switch_tone(session, broadcast):
+                return [Reply.say("alert.already_handled")]
+            preview = await _preview(session, services, broadcast)
+            await session.commit()
+            return [replace(preview, track=None, edit=preview_track(broadcast.id))]
         if action == "cancel":
             done = await take_draft(session, broadcast.id, BroadcastStatus.CANCELLED)
             await session.commit()

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.alert_targets import enqueue_alert_targets
 from handlers.services import Services
+from handlers.tone import is_notice
 from handlers.types import Msg, Reply
 from storage.alerts import Broadcast, BroadcastStatus, delivery_counts, failed_chat_names
 from storage.chats import group_chats_in_areas
@@ -24,7 +25,15 @@ log = logging.getLogger(__name__)
 
 
 def alert_reply(broadcast: Broadcast) -> Reply:
-    """What every group reads: header with the areas, the template (or free text), the footer."""
+    """What every group reads: header with the areas, the template (or free text), the footer.
+    A notice (``mededeling``) has its own header and no 112 footer: it is not an alarm."""
+    if is_notice(broadcast):
+        return Reply(
+            (
+                Msg.of("tone.header", areas=broadcast.area_names),
+                Msg.of("alert.free_text", text=broadcast.text),
+            )
+        )
     parts = [Msg.of("alert.header", areas=broadcast.area_names)]
     if broadcast.kind == "alert":
         parts.append(Msg.of(f"alert.type.{broadcast.alert_type}.body"))

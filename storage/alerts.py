@@ -17,6 +17,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models import Base, Chat, OutboxMessage, OutboxStatus
 
 
+class BroadcastKind(StrEnum):
+    ALERT = "alert"  # a template from the alert catalogue
+    WARNING = "bericht"  # free text framed as a warning ("Is er nu gevaar? Bel 112")
+    NOTICE = "mededeling"  # free text framed as a notice (wijkoverleg, a street party)
+
+
 class BroadcastStatus(StrEnum):
     DRAFT = "draft"  # preview shown, waiting for "Versturen"
     QUEUED = "queued"  # fanned out to the outbox
@@ -31,7 +37,7 @@ class Broadcast(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     chat_id: Mapped[int | None] = mapped_column(ForeignKey("chats.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(20))  # "alert" or "bericht"
+    kind: Mapped[str] = mapped_column(String(20))  # a BroadcastKind
     alert_type: Mapped[str | None] = mapped_column(String(60))
     text: Mapped[str] = mapped_column(Text, default="")
     area_ids: Mapped[list[int]] = mapped_column(JSON)
@@ -122,4 +128,18 @@ async def cancel_planned(session: AsyncSession, broadcast_id: int, now: datetime
             OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status == OutboxStatus.PENDING
         )
     )
+    return True
+
+
+async def switch_kind(session: AsyncSession, broadcast: Broadcast, kind: str) -> bool:
+    """Change a draft's kind; False once it has been sent or cancelled."""
+    result = await session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast.id, Broadcast.status == BroadcastStatus.DRAFT)
+        .values(kind=kind)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(result, "rowcount", 0):
+        return False
+    broadcast.kind = kind
     return True
