@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Actor, resolve_actor
 from handlers.alert_targets import alert_targets
-from handlers.broadcasts import alert_reply, fan_out, progress_reply
+from handlers.broadcasts import alert_reply, edits_in_place, fan_out, progress_reply
 from handlers.coordinators import refuse
 from handlers.planned import PLANNED_WORDS, list_planned, unplan
 from handlers.schedule import ScheduleError, local_label, parse_schedule
@@ -233,4 +233,5 @@ async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
     if broadcast.scheduled_for is not None:
         at = local_label(broadcast.scheduled_for, services.settings.tz)
         return [Reply.say("alert.scheduled", at=at, total=total)]
-    return [progress_reply(broadcast)]
+    # Where messages cannot be edited (WhatsApp) the coordinator gets only the final report.
+    return [progress_reply(broadcast)] if edits_in_place(incoming.platform) and total else []
