@@ -14,7 +14,7 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Actor, resolve_actor
-from handlers.alert_targets import alert_targets
+from handlers.alert_targets import AlertTarget, alert_targets, whatsapp_messages
 from handlers.broadcasts import alert_reply, edits_in_place, fan_out, progress_reply
 from handlers.coordinators import refuse
 from handlers.planned import PLANNED_WORDS, list_planned, unplan
@@ -167,9 +167,8 @@ def _default_areas(actor: Actor, known: dict[str, Area]) -> list[Area]:
 
 async def _preview(session: AsyncSession, services: Services, broadcast: Broadcast) -> Reply:
     groups = len(await group_chats_in_areas(session, list(broadcast.area_ids)))
-    others = len(
-        await alert_targets(session, services.catalog, list(broadcast.area_ids), alert_reply(broadcast))
-    )
+    targets = await alert_targets(session, services.catalog, list(broadcast.area_ids), alert_reply(broadcast))
+    others = len(targets)
     if groups + others == 0:
         return Reply.say("alert.no_recipients", areas=broadcast.area_names)
     when = (
@@ -187,8 +186,22 @@ async def _preview(session: AsyncSession, services: Services, broadcast: Broadca
     )
     hint = () if broadcast.scheduled_for else (Msg.of("planned.hint_now"),)
     return Reply(
-        (header, *hint, *alert_reply(broadcast).parts), buttons=buttons, track=preview_track(broadcast.id)
+        (header, *whatsapp_cost(services, targets), *hint, *alert_reply(broadcast).parts),
+        buttons=buttons,
+        track=preview_track(broadcast.id),
     )
+
+
+def whatsapp_cost(services: Services, targets: list[AlertTarget]) -> tuple[Msg, ...]:
+    """How many WhatsApp messages the alert sends and, with a price set, what it costs."""
+    count = whatsapp_messages(targets)
+    if not count:
+        return ()
+    price = services.settings.whatsapp_price_per_message
+    if price is None:
+        return (Msg.of("share.count", count=count),)
+    cost = f"{count * price:.2f}".replace(".", ",")
+    return (Msg.of("share.cost", count=count, cost=cost),)
 
 
 async def on_button(incoming: Incoming, services: Services) -> list[Reply]:

@@ -22,4 +22,6 @@ async def test_whatsapp_coordinator_gets_only_the_report(wa: WA) -> None:
     await wa.post(wa.api.button_reply(PIET, f"bc:send:{broadcast_id}", "Versturen"))
     to_piet = [c.text or "" for c in wa.api.sent[mark:] if c.to == PIET]
     assert not any(text.startswith("Verstuurd") for text in to_piet), to_piet
-    assert [text for text in to_piet if text.startswith("Klaar")] == ["Klaar: 2 van 2 chats bereikt in 0,0 s."]
+    assert [text for text in to_piet if text.startswith("Klaar")] == [
+        "Klaar: 2 van 2 chats bereikt in 0,0 s."
+    ]
