@@ -22,7 +22,9 @@ async def _beheerder(wa: WA, wa_id: str) -> None:
 async def _coordinators(wa: WA) -> list[str]:
     async with wa.app.services.db() as session:
         rows = await session.scalars(
-            select(Person.external_id).join(Role, Role.person_id == Person.id).where(Role.role == "coordinator")
+            select(Person.external_id)
+            .join(Role, Role.person_id == Person.id)
+            .where(Role.role == "coordinator")
         )
         return list(rows)
 
