@@ -7,11 +7,15 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from bot import places_cli
 from bot.settings import Settings, SettingsError, load_settings
 from handlers.types import Msg
 from messages.catalog import Catalog, strip_tags
+
+if TYPE_CHECKING:
+    from storage.audit import AuditEntry
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -123,6 +127,36 @@ def cmd_campaigns(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _audit_line(entry: AuditEntry, settings: Settings) -> str:
+    from storage.outbox import aware
+
+    at = (aware(entry.created_at) or entry.created_at).astimezone(settings.tz)
+    return "\t".join((f"{at:%Y-%m-%d %H:%M}", entry.who, entry.action, entry.place, entry.reason))
+
+
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the latest refusals (who = pseudonym, what, where, when, why)."""
+    from bot.app import build_app
+    from storage.audit import recent_audit
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+
+    async def main() -> list[str]:
+        app = build_app(settings)
+        try:
+            async with app.services.db() as session:
+                entries = await recent_audit(session, args.limit)
+            return [_audit_line(e, settings) for e in reversed(entries)]
+        finally:
+            await app.close()
+
+    lines = asyncio.run(main())
+    print(_say("audit.cli_header"))
+    print("\n".join(lines) if lines else _say("audit.empty"))
+    return 0
+
+
 def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram.worker import run_sender
 
@@ -149,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_campaigns
     )
     places_cli.add_parser(sub)
+    audit = sub.add_parser("audit", help="list the latest refusals (audit table)")
+    audit.add_argument("--limit", type=int, default=50, help="how many rows (default 50)")
+    audit.set_defaults(func=cmd_audit)
     return parser
 
 

@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
 RECORD_EVERY = 0.05  # seconds between the recorder's writes under load
+TRACKED_LIMIT = 10_000
 
 
 def new_worker_id() -> str:
@@ -116,6 +117,9 @@ class PacedSender:
         self._held: set[int] = set()
         self._pumps: dict[str, asyncio.Task[None]] = {}
         self._pending = _Pending()
+        # (chat id, track) → message id of what this worker sent: an edit claimed before the
+        # recorder wrote its message's row would otherwise go out as a new message.
+        self._tracked: dict[tuple[int, str], str] = {}
         self._recorded = asyncio.Event()
         self._room = asyncio.Event()
         self._written = asyncio.Event()
@@ -275,8 +279,11 @@ class PacedSender:
 
     async def _deliver(self, job: _Job) -> Outcome:
         transport = self._transports[job.platform]
+        edit_id = job.edit_id
+        if edit_id is None and job.reply.edit:
+            edit_id = self._tracked.get((job.chat_id, job.reply.edit))
         try:
-            return await transport.deliver(job.address, job.reply, job.edit_id)
+            return await transport.deliver(job.address, job.reply, edit_id)
         except Exception as exc:  # a transport bug must not lose the row
             log.exception("transport %s failed on outbox row %s", job.platform, job.row_id)
             return Transient(type(exc).__name__)
@@ -284,8 +291,13 @@ class PacedSender:
     def _after(self, job: _Job, outcome: Outcome, queue: deque[_Job], pacer: Pacer | None) -> None:
         """What an outcome means for the chat's other queued rows."""
         match outcome:
-            case Sent():
+            case Sent(message_id):
                 self.sent += 1
+                track = job.reply.track or job.reply.edit
+                if track:
+                    if len(self._tracked) >= TRACKED_LIMIT:
+                        self._tracked.clear()  # bounded; the database has them all
+                    self._tracked[(job.chat_id, track)] = message_id
             case RetryAfter(seconds):
                 # Only this chat waits; its later rows keep their order behind the throttled one.
                 if pacer is not None:

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     whatsapp_alert_template: str = ""
     whatsapp_messaging_limit: int = Field(default=250, ge=1)  # unique template recipients per 24 h
     whatsapp_rate_per_second: float = Field(default=50.0, gt=0, le=1000)
+    # What Meta charges per WhatsApp message, in euro (e.g. 0.11): the alert preview estimates the cost.
+    whatsapp_price_per_message: float | None = Field(default=None, ge=0, le=10)
     # Paced outbox sender (Telegram's limits): overall, per chat (with a short burst), per group.
     outbox_rate_per_second: float = Field(default=30.0, gt=0, le=10_000)
     outbox_per_chat_per_second: float = Field(default=1.0, gt=0, le=100)

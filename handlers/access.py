@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.services import Services
 from handlers.types import Incoming
+from storage.audit import remember_member
 from storage.cache import CachedChat, CachedPerson, RowCache, row_cache
 from storage.chats import ensure_chat
 from storage.models import Chat, Person, Role, RoleName
@@ -83,6 +84,8 @@ async def ensure_rows(
     person = await ensure_person(
         session, incoming.platform, sender.external_id, sender.display_name, sender.username, now, secret
     )
+    if incoming.is_group and sender.external_id != incoming.chat_id:  # not an anonymous admin
+        await remember_member(session, chat.id, person.id, now)
     return chat, person
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,15 +34,28 @@ def subscriber_reply(alert: Reply) -> Reply:
     return Reply((*alert.parts, Msg.of("subscribe.footer")), location=alert.location)
 
 
+def share_link(text: str) -> str:
+    """``https://wa.me/?text=…``: one tap opens WhatsApp with the text; no number, so the
+    coordinator picks the group themselves."""
+    return "https://wa.me/?text=" + quote(text, safe="")
+
+
 def forward_kit_replies(
     alert: Reply, catalog: Catalog, chat: Chat, group_names: list[str]
 ) -> tuple[Reply, ...]:
     groups = ", ".join(group_names)
+    text = "\n\n".join(whatsapp_text(catalog, part, chat.locale) for part in alert.parts)
+    share = Msg.of("share.link", url=share_link(text))
     if chat.platform == Platform.WHATSAPP:
         # The second message is exactly what the group should read: forward it as it is.
-        return (Reply.say("kit.intro", groups=groups), Reply(alert.parts, location=alert.location))
-    text = "\n\n".join(whatsapp_text(catalog, part, chat.locale) for part in alert.parts)
-    return (Reply.say("kit.intro_copy", groups=groups), Reply.say("kit.text", text=text))
+        intro = Reply((Msg.of("kit.intro", groups=groups), share))
+        return (intro, Reply(alert.parts, location=alert.location))
+    return (Reply((Msg.of("kit.intro_copy", groups=groups), share)), Reply.say("kit.text", text=text))
+
+
+def whatsapp_messages(targets: list[AlertTarget]) -> int:
+    """How many WhatsApp messages these targets cost (Meta meters per message)."""
+    return sum(len(t.replies) for t in targets if t.chat.platform == Platform.WHATSAPP)
 
 
 async def alert_targets(

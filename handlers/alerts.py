@@ -1,24 +1,28 @@
 """``/alert`` and ``/bericht``: a coordinator warns the groups of their areas, after a preview.
 
-``/alert`` lists the types; ``/alert TYPE [WIJK … | alle] [extra tekst] [om HH:MM | op DD-MM]``
+``/alert`` lists the types; ``/alert TYPE [WIJK … | alle] [extra tekst] [plan 18:30 | plan morgen 8:00]``
 and ``/bericht WIJK … tekst`` store a draft and show it with "Versturen" / "Annuleren". Only the
 button sends (``handlers.broadcasts.fan_out``). Coordinators may alert only their own areas.
+``/alert gepland`` lists planned alerts with a cancel button each (``handlers.planned``).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Actor, resolve_actor
-from handlers.alert_targets import alert_targets
-from handlers.broadcasts import alert_reply, fan_out, progress_reply
+from handlers.alert_targets import AlertTarget, alert_targets, whatsapp_messages
+from handlers.broadcasts import alert_reply, edits_in_place, fan_out, progress_reply
 from handlers.coordinators import refuse
+from handlers.planned import PLANNED_WORDS, list_planned, unplan
 from handlers.schedule import ScheduleError, local_label, parse_schedule
 from handlers.services import Services
+from handlers.tone import preview_track, switch_tone, tone_buttons, tone_of
 from handlers.types import Button, Incoming, Msg, Reply, button_action
-from storage.alerts import Broadcast, BroadcastStatus, create_broadcast, take_draft
+from storage.alerts import Broadcast, BroadcastKind, BroadcastStatus, create_broadcast, take_draft
 from storage.chats import area_key, group_chats_in_areas, list_areas
 from storage.models import Area
 
@@ -66,9 +70,12 @@ async def alert(incoming: Incoming, services: Services) -> list[Reply]:
         if not words:
             return [type_list()]
         kind = words[0].lower()
+        if kind in PLANNED_WORDS:
+            return [await list_planned(session, services, actor)]
         if kind not in ALERT_TYPES:
             return [Reply.say("alert.unknown_type", type=words[0][:60]), type_list()]
-        return await _draft(session, services, actor, incoming, kind, words[1] if len(words) > 1 else "")
+        rest = words[1] if len(words) > 1 else ""
+        return await _draft(session, services, actor, incoming, kind, rest, BroadcastKind.ALERT)
 
 
 async def bericht(incoming: Incoming, services: Services) -> list[Reply]:
@@ -79,7 +86,10 @@ async def bericht(incoming: Incoming, services: Services) -> list[Reply]:
             return [refuse(incoming, Msg.of("reason.coordinator"))]
         if not incoming.args.strip():
             return [Reply.say("alert.bericht_usage")]
-        return await _draft(session, services, actor, incoming, None, incoming.args)
+        if incoming.args.strip().lower() in PLANNED_WORDS:
+            return [await list_planned(session, services, actor)]
+        kind, rest = tone_of(incoming.args)
+        return await _draft(session, services, actor, incoming, None, rest, kind)
 
 
 async def _draft(
@@ -89,6 +99,7 @@ async def _draft(
     incoming: Incoming,
     alert_type: str | None,
     rest: str,
+    kind: str,
 ) -> list[Reply]:
     now = services.clock.now()
     try:
@@ -107,7 +118,7 @@ async def _draft(
         session,
         person_id=actor.person.id if actor.person else None,
         chat_id=actor.chat.id,
-        kind="alert" if alert_type else "bericht",
+        kind=kind,
         alert_type=alert_type,
         text=text[: services.settings.max_text_length],
         area_ids=[a.id for a in areas],
@@ -130,6 +141,8 @@ async def _areas_and_text(session: AsyncSession, actor: Actor, text: str) -> tup
             words = words[1:]
             continue
         for size in range(min(MAX_AREA_WORDS, len(words)), 0, -1):
+            if not all(area_key(word) for word in words[:size]):
+                continue  # "Krispijn ⚠️": an emoji or sign is text, never part of an area name
             area = known.get(area_key(" ".join(words[:size])))
             if area is not None:
                 if area not in found:
@@ -154,9 +167,8 @@ def _default_areas(actor: Actor, known: dict[str, Area]) -> list[Area]:
 
 async def _preview(session: AsyncSession, services: Services, broadcast: Broadcast) -> Reply:
     groups = len(await group_chats_in_areas(session, list(broadcast.area_ids)))
-    others = len(
-        await alert_targets(session, services.catalog, list(broadcast.area_ids), alert_reply(broadcast))
-    )
+    targets = await alert_targets(session, services.catalog, list(broadcast.area_ids), alert_reply(broadcast))
+    others = len(targets)
     if groups + others == 0:
         return Reply.say("alert.no_recipients", areas=broadcast.area_names)
     when = (
@@ -170,25 +182,54 @@ async def _preview(session: AsyncSession, services: Services, broadcast: Broadca
             Button(Msg.of("alert.button_send"), f"{CALLBACK}:send:{broadcast.id}"),
             Button(Msg.of("alert.button_cancel"), f"{CALLBACK}:cancel:{broadcast.id}"),
         ),
+        *tone_buttons(broadcast),
     )
-    return Reply((header, *alert_reply(broadcast).parts), buttons=buttons)
+    hint = () if broadcast.scheduled_for else (Msg.of("planned.hint_now"),)
+    return Reply(
+        (header, *whatsapp_cost(services, targets), *hint, *alert_reply(broadcast).parts),
+        buttons=buttons,
+        track=preview_track(broadcast.id),
+    )
+
+
+def whatsapp_cost(services: Services, targets: list[AlertTarget]) -> tuple[Msg, ...]:
+    """How many WhatsApp messages the alert sends and, with a price set, what it costs."""
+    count = whatsapp_messages(targets)
+    if not count:
+        return ()
+    price = services.settings.whatsapp_price_per_message
+    if price is None:
+        return (Msg.of("share.count", count=count),)
+    cost = f"{count * price:.2f}".replace(".", ",")
+    return (Msg.of("share.cost", count=count, cost=cost),)
 
 
 async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
-    """``bc:send:ID`` / ``bc:cancel:ID``: only the author (or a beheerder) decides, once."""
+    """``bc:send:ID`` / ``bc:cancel:ID``: only the author (or a beheerder) decides, once.
+    ``bc:unplan:ID`` cancels a planned alert (any coordinator of its areas)."""
     action, raw_id = button_action(incoming.callback_data)
-    if action not in ("send", "cancel") or not raw_id.isdigit():
+    if action not in ("send", "cancel", "unplan", "tone") or not raw_id.isdigit():
         return [Reply.say("error.stale_button")]
     async with services.db() as session:
         actor = await resolve_actor(session, incoming, services)
         broadcast = await session.get(Broadcast, int(raw_id))
         if broadcast is None:
             return [Reply.say("error.stale_button")]
+        if action == "unplan":
+            answer = await unplan(session, services, actor, broadcast)
+            await session.commit()
+            return [answer]
         mine = actor.person is not None and broadcast.person_id == actor.person.id
         if not (mine or actor.is_beheerder):
             return [refuse(incoming, Msg.of("reason.not_your_alert"))]
         if not all(actor.coordinates(area_id) for area_id in broadcast.area_ids):
             return [refuse(incoming, Msg.of("reason.coordinator"))]
+        if action == "tone":
+            if not await switch_tone(session, broadcast):
+                return [Reply.say("alert.already_handled")]
+            preview = await _preview(session, services, broadcast)
+            await session.commit()
+            return [replace(preview, track=None, edit=preview_track(broadcast.id))]
         if action == "cancel":
             done = await take_draft(session, broadcast.id, BroadcastStatus.CANCELLED)
             await session.commit()
@@ -205,4 +246,5 @@ async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
     if broadcast.scheduled_for is not None:
         at = local_label(broadcast.scheduled_for, services.settings.tz)
         return [Reply.say("alert.scheduled", at=at, total=total)]
-    return [progress_reply(broadcast)]
+    # Where messages cannot be edited (WhatsApp) the coordinator gets only the final report.
+    return [progress_reply(broadcast)] if edits_in_place(incoming.platform) and total else []

@@ -15,16 +15,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.alert_targets import enqueue_alert_targets
 from handlers.services import Services
-from handlers.types import Msg, Reply
+from handlers.tone import is_notice
+from handlers.types import Msg, Platform, Reply
 from storage.alerts import Broadcast, BroadcastStatus, delivery_counts, failed_chat_names
 from storage.chats import group_chats_in_areas
 from storage.models import Chat
+from storage.outbox import tracked_message_id
 
 log = logging.getLogger(__name__)
+EDITABLE = frozenset({Platform.TELEGRAM, Platform.CONSOLE})
 
 
 def alert_reply(broadcast: Broadcast) -> Reply:
-    """What every group reads: header with the areas, the template (or free text), the footer."""
+    """What every group reads: header with the areas, the template (or free text), the footer.
+    A notice (``mededeling``) has its own header and no 112 footer: it is not an alarm."""
+    if is_notice(broadcast):
+        return Reply(
+            (
+                Msg.of("tone.header", areas=broadcast.area_names),
+                Msg.of("alert.free_text", text=broadcast.text),
+            )
+        )
     parts = [Msg.of("alert.header", areas=broadcast.area_names)]
     if broadcast.kind == "alert":
         parts.append(Msg.of(f"alert.type.{broadcast.alert_type}.body"))
@@ -38,6 +49,23 @@ def alert_reply(broadcast: Broadcast) -> Reply:
 
 def progress_track(broadcast_id: int) -> str:
     return f"bc:{broadcast_id}:progress"
+
+
+def edits_in_place(platform: str) -> bool:
+    """Whether sent messages can be edited there (WhatsApp cannot: it gets only the report)."""
+    return platform in EDITABLE
+
+
+async def _progress_shown(session: AsyncSession, chat: Chat, broadcast_id: int) -> bool:
+    """Queue an intermediate progress edit only once the progress message is known to exist.
+
+    An edit row claimed before the first progress message was recorded went out as a new message,
+    so the coordinator got three; the sender now remembers its own sends, and this guards against
+    another worker's. (The final edit is always queued: it carries the end count.)
+    """
+    if not edits_in_place(chat.platform):
+        return False
+    return await tracked_message_id(session, chat.id, progress_track(broadcast_id)) is not None
 
 
 def progress_reply(broadcast: Broadcast) -> Reply:
@@ -88,8 +116,10 @@ async def after_delivery(services: Services, session: AsyncSession, broadcast_id
         if counts.get("pending", 0) == 0:
             await _finish(session, services, broadcast, chat, now)
             queued = queued or chat is not None
-        elif chat is not None and (
-            broadcast.progress_at is None or now - _aware(broadcast.progress_at) >= every
+        elif (
+            chat is not None
+            and (broadcast.progress_at is None or now - _aware(broadcast.progress_at) >= every)
+            and await _progress_shown(session, chat, broadcast.id)
         ):
             broadcast.progress_at = now
             done = broadcast.delivered + broadcast.failed
@@ -111,7 +141,9 @@ async def _finish(
     )
     if chat is None:
         return
-    await services.outbox.enqueue(session, chat, progress_reply(broadcast), f"bc:{broadcast.id}:progress:end")
+    if edits_in_place(chat.platform):
+        key = f"bc:{broadcast.id}:progress:end"
+        await services.outbox.enqueue(session, chat, progress_reply(broadcast), key)
     await services.outbox.enqueue(
         session, chat, await report_reply(session, broadcast, now), f"bc:{broadcast.id}:report"
     )

@@ -1,5 +1,7 @@
 """``/coordinator @naam WIJK`` and ``/coordinator intrekken @naam WIJK``: who may alert an area.
 
+On WhatsApp (or for a WhatsApp person) the handle is the phone number in E.164: ``+31612345678``.
+
 Only beheerders (``BEHEERDERS`` or the beheerder role) appoint coordinators. A group admin
 administers their own group only (``/wijk``, ``/campagnes``): anyone can make a Telegram group,
 add the bot and link it to a wijk, so letting group admins appoint coordinators would let a
@@ -10,13 +12,17 @@ and is logged.
 from __future__ import annotations
 
 import logging
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Actor, resolve_actor
 from handlers.services import Services
-from handlers.types import Incoming, Msg, Reply
+from handlers.types import Incoming, Msg, Platform, Reply
 from storage.chats import find_area
-from storage.models import Area, RoleName
-from storage.people import find_person_by_handle, grant_role, revoke_role
+from storage.models import Area, Person, RoleName
+from storage.people import find_person_by_handle, get_person, grant_role, revoke_role
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +41,33 @@ def refuse(incoming: Incoming, reason: Msg) -> Reply:
         reason.key,
     )
     return Reply.say("error.not_allowed", reason=reason)
+
+
+E164 = re.compile(r"\+[1-9]\d{7,14}")
+
+
+async def find_candidate(
+    session: AsyncSession, platform: str, handle: str
+) -> tuple[Person | None, str | None]:
+    """Who is meant, by something nobody else can copy; else (None, the catalog key of why not).
+
+    A phone number in E.164 (``+31612345678``) names a WhatsApp person; a Telegram @username is
+    unique. Display names are not: on WhatsApp anyone can call themselves "Coby", so a display name
+    never appoints anyone there (only in the console, which has no other handle).
+    """
+    compact = handle.replace(" ", "").replace("-", "")
+    if E164.fullmatch(compact):
+        person = await get_person(session, Platform.WHATSAPP, compact.removeprefix("+"))
+        return person, None if person else "coordinator.unknown_person"
+    if platform == Platform.WHATSAPP:
+        return None, "coordinator.whatsapp_by_number"
+    name = handle.removeprefix("@").strip().lower()
+    if platform == Platform.TELEGRAM:
+        found = await session.scalar(
+            select(Person).where(Person.platform == platform, func.lower(Person.username) == name)
+        )
+        return found, None if found else "coordinator.unknown_person"
+    return await find_person_by_handle(session, platform, handle), None
 
 
 def may_appoint(actor: Actor) -> Msg | None:
@@ -59,9 +92,9 @@ async def coordinator(incoming: Incoming, services: Services) -> list[Reply]:
         reason = may_appoint(actor)
         if reason is not None:
             return [refuse(incoming, reason)]
-        person = await find_person_by_handle(session, incoming.platform, handle)
+        person, problem = await find_candidate(session, incoming.platform, handle)
         if person is None:
-            return [Reply.say("coordinator.unknown_person", name=handle[:64])]
+            return [Reply.say(problem or "coordinator.unknown_person", name=handle[:64])]
         now = services.clock.now()
         if revoking:
             changed = await revoke_role(session, person.id, RoleName.COORDINATOR, area.id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from handlers.access import Audience, ensure_rows, known_rows
+from handlers.audit import record_refusals
 from handlers.services import Services
 from handlers.types import EventKind, Incoming, Reply
 from storage.cache import row_cache
@@ -62,7 +63,7 @@ class Dispatcher:
     async def dispatch(self, incoming: Incoming) -> list[Reply]:
         """Run the owning handler; any failure becomes the catalog's apology, logged with context."""
         try:
-            return await self._route(incoming)
+            replies = await self._route(incoming)
         except Exception:
             log.exception(
                 "handler failed: platform=%s chat=%s kind=%s command=%s callback=%s",
@@ -73,6 +74,8 @@ class Dispatcher:
                 incoming.callback_data,
             )
             return [Reply.say("error.generic")]
+        await record_refusals(incoming, replies, self.services)
+        return replies
 
     async def _route(self, incoming: Incoming) -> list[Reply]:
         if len(incoming.text) > self.services.settings.max_text_length:
@@ -107,7 +110,11 @@ class Dispatcher:
         if cache is not None:
             rows = known_rows(cache, incoming)
             if rows is not None and (
-                rows.person is None or cache.has_no_dialog(rows.chat.id, rows.person.id)
+                rows.person is None
+                or (
+                    cache.has_no_dialog(rows.chat.id, rows.person.id)
+                    and (not incoming.is_group or cache.is_member(rows.chat.id, rows.person.id))
+                )
             ):
                 return None
         generation = cache.generation if cache is not None else 0
@@ -123,6 +130,8 @@ class Dispatcher:
             cache.remember_chat(generation, chat)
             if person is not None:
                 cache.remember_person(generation, person)
+                if incoming.is_group:
+                    cache.remember_member(generation, chat.id, person.id)  # ensure_rows recorded it
                 # An expired dialog was deleted just now: this chat is no longer among them.
                 live = chats if dialog is not None else chats - {chat.id}
                 cache.remember_dialog_chats(generation, person.id, live)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import alerts, area_links, coordinators, core, subscriptions
+from handlers import alerts, area_links, audit, coordinators, core, subscriptions
 from handlers.access import Audience
 from handlers.campaigns import commands as campaigns
 from handlers.places import attach as places_attach
@@ -38,6 +38,7 @@ ROUTES = Routes(
         "coordinator": Command(
             coordinators.coordinator, "help.coordinator", Where.ANYWHERE, Audience.BEHEERDER
         ),
+        "audit": Command(audit.audit, "audit.help", Where.PRIVATE, Audience.BEHEERDER),
         # Reports (issue 4)
         "melding": Command(report_dialog.start, "reports.help.melding"),
         "meldingen": Command(

@@ -10,11 +10,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, func, select, update
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, Chat, OutboxMessage, OutboxStatus
+
+
+class BroadcastKind(StrEnum):
+    ALERT = "alert"  # a template from the alert catalogue
+    WARNING = "bericht"  # free text framed as a warning ("Is er nu gevaar? Bel 112")
+    NOTICE = "mededeling"  # free text framed as a notice (wijkoverleg, a street party)
 
 
 class BroadcastStatus(StrEnum):
@@ -31,7 +37,7 @@ class Broadcast(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     chat_id: Mapped[int | None] = mapped_column(ForeignKey("chats.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(20))  # "alert" or "bericht"
+    kind: Mapped[str] = mapped_column(String(20))  # a BroadcastKind
     alert_type: Mapped[str | None] = mapped_column(String(60))
     text: Mapped[str] = mapped_column(Text, default="")
     area_ids: Mapped[list[int]] = mapped_column(JSON)
@@ -87,3 +93,53 @@ async def failed_chat_names(session: AsyncSession, broadcast_id: int, limit: int
 
 async def recent_broadcasts(session: AsyncSession, limit: int = 20) -> list[Broadcast]:
     return list(await session.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)))
+
+
+async def planned_broadcasts(session: AsyncSession, now: datetime) -> list[Broadcast]:
+    """Confirmed broadcasts whose time has not come yet, soonest first."""
+    rows = await session.scalars(
+        select(Broadcast)
+        .where(
+            Broadcast.status == BroadcastStatus.QUEUED,
+            Broadcast.scheduled_for.is_not(None),
+            Broadcast.scheduled_for > now,
+        )
+        .order_by(Broadcast.scheduled_for, Broadcast.id)
+    )
+    return list(rows)
+
+
+async def cancel_planned(session: AsyncSession, broadcast_id: int, now: datetime) -> bool:
+    """Cancel a planned broadcast and drop its unsent rows, once; False when it already went out."""
+    result = await session.execute(
+        update(Broadcast)
+        .where(
+            Broadcast.id == broadcast_id,
+            Broadcast.status == BroadcastStatus.QUEUED,
+            Broadcast.scheduled_for > now,
+        )
+        .values(status=BroadcastStatus.CANCELLED, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(result, "rowcount", 0):
+        return False
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status == OutboxStatus.PENDING
+        )
+    )
+    return True
+
+
+async def switch_kind(session: AsyncSession, broadcast: Broadcast, kind: str) -> bool:
+    """Change a draft's kind; False once it has been sent or cancelled."""
+    result = await session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast.id, Broadcast.status == BroadcastStatus.DRAFT)
+        .values(kind=kind)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(result, "rowcount", 0):
+        return False
+    broadcast.kind = kind
+    return True

@@ -62,6 +62,8 @@ class RowCache:
         # person id → the chats where that person has a dialog row (maybe expired); a chat not in
         # the set certainly has none. Per person, so a resident talking in a new group needs no read.
         self._dialog_chats: dict[int, frozenset[int]] = {}
+        # (chat id, person id) pairs whose chat_members row is known to exist.
+        self._members: set[tuple[int, int]] = set()
 
     # --- reads ------------------------------------------------------------------------------------
     def chat(self, platform: str, external_id: str) -> CachedChat | None:
@@ -73,6 +75,9 @@ class RowCache:
     def has_no_dialog(self, chat_id: int, person_id: int) -> bool:
         chats = self._dialog_chats.get(person_id)
         return chats is not None and chat_id not in chats
+
+    def is_member(self, chat_id: int, person_id: int) -> bool:
+        return (chat_id, person_id) in self._members
 
     # --- fills (only when nothing was invalidated since ``generation``) -------------------------------
     def remember_chat(self, generation: int, chat: Chat) -> None:
@@ -90,10 +95,14 @@ class RowCache:
         if self._fresh(generation):
             self._dialog_chats[person_id] = chat_ids
 
+    def remember_member(self, generation: int, chat_id: int, person_id: int) -> None:
+        if self._fresh(generation):
+            self._members.add((chat_id, person_id))
+
     def _fresh(self, generation: int) -> bool:
         if generation != self.generation:
             return False
-        if len(self._chats) + len(self._people) + len(self._dialog_chats) >= MAX_ENTRIES:
+        if len(self._chats) + len(self._people) + len(self._dialog_chats) + len(self._members) >= MAX_ENTRIES:
             self.clear()  # bounded memory; it refills on demand
             return False
         return True
@@ -130,6 +139,7 @@ class RowCache:
 
     def clear(self) -> None:
         self.generation += 1
+        self._members.clear()
         self._chats.clear()
         self._people.clear()
         self._dialog_chats.clear()

@@ -12,6 +12,7 @@ from handlers.access import Actor, resolve_actor
 from handlers.reports.cards import card_chats, card_replies, place_text, time_text
 from handlers.services import Services
 from handlers.types import Incoming, Msg, Platform, Reply, Target, button_action
+from storage.audit import is_member_of_any
 from storage.chats import reachable_private_chat
 from storage.models import Area, Person, RoleName
 from storage.reports import (
@@ -37,6 +38,22 @@ def _may_manage(actor: Actor, root: Report) -> bool:
     return actor.coordinates(root.area_id) or (actor.is_chat_admin and actor.chat.area_id == root.area_id)
 
 
+async def _may_tap(session: AsyncSession, actor: Actor, root: Report) -> bool:
+    """A tap counts from a member of the card's chats or from a reporter of the incident.
+
+    A forged ``rp:called`` sent from a private chat once set "112 is gebeld" on a group's card,
+    which can stop people calling 112. Coordinators of the area may manage cards from anywhere.
+    """
+    assert actor.person is not None
+    if actor.coordinates(root.area_id):
+        return True
+    chat_ids = [chat.id for chat in await card_chats(session, root)]
+    if actor.chat.id in chat_ids or await is_member_of_any(session, actor.person.id, chat_ids):
+        return True
+    reporters = {m.reporter_pseudonym for m in await incident_members(session, root.id)}
+    return actor.person.pseudonym in reporters
+
+
 async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
     """``rp:<action>:<M-id>`` pressed on a card."""
     action, short_id = button_action(incoming.callback_data)
@@ -46,6 +63,10 @@ async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
         if root is None or actor.person is None:
             await session.commit()
             return [Reply.say("reports.action.unknown_report")]
+        if not await _may_tap(session, actor, root):
+            await session.commit()
+            refusal = Msg.of("error.not_allowed", reason=Msg.of("reason.not_member"))
+            return [Reply((refusal,), private_to_sender=True)]
         replies = await _act(session, services, actor, root, action)
         await session.commit()
     return replies

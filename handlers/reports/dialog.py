@@ -22,6 +22,7 @@ from handlers.reports.parser import find_called_112, find_category, find_directi
 from handlers.reports.plates import find_plates
 from handlers.reports.text import Text, tidy
 from handlers.reports.timeexpr import find_time
+from handlers.reports.unseen import no_group_replies
 from handlers.services import Services
 from handlers.types import Button, Incoming, Msg, Reply
 from storage.chats import list_areas
@@ -140,6 +141,8 @@ async def _finish(
     )
     first = bel_112_first(draft, services.clock.now(), await incident_called(session, root))
     thanks = [] if incoming.is_group else [Reply.say("reports.dialog.saved", id=root.short_id or "")]
+    if not cards and not incoming.is_group:  # no group shows it: say so, tell the coordinators
+        thanks = await no_group_replies(session, root, actor.person)
     return [*first, *cards, *thanks]
 
 

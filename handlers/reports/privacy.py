@@ -4,14 +4,17 @@ and the daily purge erases suspect details after ``SUSPECT_DATA_RETENTION_DAYS``
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import resolve_actor
+from handlers.reports.scrub import scrub_after_purge, secrets_of
 from handlers.services import Services
 from handlers.types import Button, Incoming, Msg, Reply
 from storage.models import Area, Chat, DialogState, Person, Role
-from storage.reports import anonymise, purge_suspect_data, reports_by, taps_by
+from storage.reports import Report, anonymise, purge_suspect_data, reports_by, taps_by
 
 REPORT_DIALOGS = ("melding", "melding_vraag")
 
@@ -105,10 +108,23 @@ async def purge(services: Services) -> int:
     """The daily job (and ``buurtbot purge``): erase suspect details past the retention period."""
     async with services.db() as session:
         now = services.clock.now()
-        count = await purge_suspect_data(session, now, services.settings.suspect_data_retention_days)
+        days = services.settings.suspect_data_retention_days
+        due = list(
+            await session.scalars(
+                select(Report).where(
+                    Report.created_at < now - timedelta(days=days), Report.suspect_purged_at.is_(None)
+                )
+            )
+        )
+        secrets = await secrets_of(session, due)
+        count = await purge_suspect_data(session, now, days)
+        if due:  # copies in the outbox and the cards posted in the groups go too
+            roots = {r.incident_id or r.id for r in due}
+            await scrub_after_purge(session, services, roots, secrets, min(r.created_at for r in due))
         # Unfinished report dialogs hold a resident's words too; expired ones go now, not on sight.
         await session.execute(
             delete(DialogState).where(DialogState.name.in_(REPORT_DIALOGS), DialogState.expires_at < now)
         )
         await session.commit()
+    services.outbox.wake()
     return count

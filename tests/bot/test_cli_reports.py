@@ -60,3 +60,25 @@ def test_purge_runs_against_a_fresh_database(tmp_path: Path) -> None:
     result = _run(tmp_path, "purge")
     assert result.returncode == 0, result.stderr
     assert "0 melding(en) ouder dan 30 dagen" in result.stdout
+
+
+def test_audit_lists_refusals(tmp_path: Path) -> None:
+    result = _run(tmp_path, "audit")
+    assert result.returncode == 0, result.stderr
+    assert "Er is nog niets geweigerd" in result.stdout
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        db.execute(
+            "INSERT INTO audit (created_at, who, platform, place, action, reason) "
+            "VALUES ('2026-11-22 12:00:00', 'p-0123456789abcdef', 'telegram', 'privé', "
+            "'knop rp:called:M-0001', 'reason.not_member')"
+        )
+    lines = _run(tmp_path, "audit").stdout.splitlines()
+    assert lines[-1].split("\t") == [
+        "2026-11-22 13:00",
+        "p-0123456789abcdef",
+        "knop rp:called:M-0001",
+        "privé",
+        "reason.not_member",
+    ]

@@ -89,7 +89,7 @@ async def test_vermissing_needs_a_description_and_schedule_holds_rows(
     await _four_groups(console)
     await console.say(":prive", ":als Ans coordinator Krispijn")
     assert "Beschrijf de vermiste persoon" in await console.text("/alert vermissing Krispijn")
-    preview = await console.text("/alert vermissing Krispijn Jan (82), blauwe jas om 18:00")
+    preview = await console.text("/alert vermissing Krispijn Jan (82), blauwe jas plan 18:00")
     assert "Jan (82), blauwe jas" in preview and "op 22-11-2026 18:00" in preview
     scheduled = await console.text("1")
     assert "Ingepland voor 22-11-2026 18:00" in scheduled and _alert_copies(console.output) == {}
