@@ -110,14 +110,18 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_campaigns(args: argparse.Namespace, settings: Settings) -> int:
     """List every shipped campaign with its default state and next run (no database needed)."""
     from handlers.campaigns.model import load_campaigns
-    from handlers.campaigns.schedule import TZ, next_run
+    from handlers.campaigns.schedule import next_run
     from handlers.clock import SystemClock
 
     now = SystemClock().now()
     print(_say("cli.campaigns_header"))
     for campaign in load_campaigns():
-        upcoming = next_run(campaign, now)
-        when = upcoming.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if upcoming else _say("campaigns.next_none")
+        upcoming = next_run(campaign, now, settings.tz)
+        when = (
+            upcoming.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+            if upcoming
+            else _say("campaigns.next_none")
+        )
         state = _say("campaigns.state_on" if campaign.enabled_by_default else "campaigns.state_off")
         title = campaign.title.get(settings.default_locale)
         print(_say("cli.campaign_line", id=campaign.id, title=title, state=state, next=when))
