@@ -10,71 +10,22 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Sequence
 
 import aiohttp
 import pytest
-from aiohttp import web
-from telegram import Bot, Update
 
 from bot.app import App
 from bot.settings import load_settings
-from bot.telegram.webhook import SECRET_HEADER, telegram_webhook
-from bot.web import bound_port, build_web_app, start_web
+from bot.telegram.webhook import SECRET_HEADER
 from bot.web_guard import WebLimits
-from bot.whatsapp.parse import Parsed
-from bot.whatsapp.webhook import SIGNATURE_HEADER, WebhookConfig, add_whatsapp_routes
+from bot.whatsapp.webhook import SIGNATURE_HEADER
+from tests.bot.web_support import APP_SECRET, SECRET, Server, serve
 from tests.fakes import telegram_updates as tu
 from tests.fakes.whatsapp_api import sign
 
-SECRET = "hook-secret"
-APP_SECRET = "meta-app-secret"
 HALF_HEAD = b"POST /webhook/telegram HTTP/1.1\r\nHost: bot\r\nContent-Le"
 BOUND = 20.0  # seconds: only a hang guard, never reached when the server is healthy
-
-
-@dataclass
-class Server:
-    url: str
-    runner: web.AppRunner
-    updates: list[Update] = field(default_factory=list)
-    parsed: list[Parsed] = field(default_factory=list)
-
-    @property
-    def port(self) -> int:
-        return bound_port(self.runner)
-
-
-async def serve(app: App, limits: WebLimits) -> Server:
-    holder: dict[str, Server] = {}
-
-    async def enqueue(update: Update) -> None:
-        holder["server"].updates.append(update)
-
-    async def on_update(parsed: Parsed) -> None:
-        holder["server"].parsed.append(parsed)
-
-    def whatsapp(web_app: web.Application) -> None:
-        add_whatsapp_routes(
-            web_app, WebhookConfig(APP_SECRET, "verify"), on_update, lambda: datetime.now(UTC)
-        )
-
-    routes = (telegram_webhook(Bot("123:abc"), SECRET, enqueue), whatsapp)
-    runner = await start_web(build_web_app(app.services, routes, limits=limits), 0, "127.0.0.1")
-    server = Server("", runner)
-    server.url = f"http://127.0.0.1:{server.port}"
-    holder["server"] = server
-    return server
-
-
-@pytest.fixture
-async def servers(app: App) -> AsyncIterator[list[Server]]:
-    started: list[Server] = []
-    yield started
-    for server in started:
-        await server.runner.cleanup()
 
 
 async def half_sent(
