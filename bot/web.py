@@ -17,6 +17,7 @@ from sqlalchemy import text
 from bot.log_limit import limit_repeats
 from bot.web_guard import BUSY, DEFAULT_LIMITS, GuardedRunner, WebLimits, guard_middleware
 from handlers.services import Services
+from storage.health import write_heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +44,29 @@ def build_web_app(
     return app
 
 
-async def database_ok(services: Services, limit: float = 2.0) -> bool:
+async def database_state(services: Services, limit: float = 2.0) -> str:
+    """ "ok", "unreachable" (no answer to SELECT 1) or "not writable" (the heartbeat write failed)."""
     try:
         async with asyncio.timeout(limit), services.db() as session:
             await session.execute(text("SELECT 1"))
-        return True
     except Exception as error:  # any failure means "not reachable"; the reason goes to the log only
         log.warning("health check: database unreachable: %s", type(error).__name__)
-        return False
+        return "unreachable"
+    try:
+        async with asyncio.timeout(limit), services.db() as session:
+            await write_heartbeat(session, services.clock.now())
+            await session.commit()
+    except Exception as error:
+        log.warning("health check: database cannot be written: %s", type(error).__name__)
+        return "not writable"
+    return "ok"
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Liveness (this answer) plus database reachability; 503 when the database is down."""
-    ok = await database_ok(request.app[SERVICES])
-    body = {"status": "ok" if ok else "degraded", "database": "ok" if ok else "unreachable"}
-    return web.json_response(body, status=200 if ok else 503)
+    """Liveness (this answer) plus a database read and write; 503 when either fails."""
+    state = await database_state(request.app[SERVICES])
+    body = {"status": "ok" if state == "ok" else "degraded", "database": state}
+    return web.json_response(body, status=200 if state == "ok" else 503)
 
 
 async def start_web(app: web.Application, port: int, host: str) -> web.AppRunner:
