@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from bot.app import App
 from bot.settings import load_settings
@@ -108,6 +109,39 @@ async def test_a_body_that_never_ends_gets_408_after_the_body_timeout(
     close_all(sockets)
     assert all(answer.startswith(b"HTTP/1.1 408") for answer in answers)
     assert server.updates == []
+
+
+async def test_when_every_connection_has_a_request_in_progress_a_newcomer_gets_503(
+    app: App, servers: list[Server]
+) -> None:
+    entered, release = asyncio.Semaphore(0), asyncio.Event()
+
+    async def slow(request: web.Request) -> web.Response:
+        entered.release()
+        await release.wait()
+        return web.Response(text="done")
+
+    def add_slow(web_app: web.Application) -> None:
+        web_app.router.add_get("/slow", slow)
+
+    server = await serve(app, WebLimits(header_timeout=300, body_timeout=300, max_connections=3), [add_slow])
+    servers.append(server)
+    async with aiohttp.ClientSession() as client, asyncio.timeout(BOUND):
+        in_progress = [asyncio.create_task(_get_text(client, f"{server.url}/slow")) for _ in range(3)]
+        for _ in range(3):
+            await entered.acquire()  # all three requests are being handled now
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        refused = await reader.read()  # the server answers and hangs up at once
+        writer.close()
+        assert refused.startswith(b"HTTP/1.1 503")
+        release.set()
+        assert await asyncio.gather(*in_progress) == ["done"] * 3  # nobody busy was cut off
+        assert (await legit_calls(server, 99))[0] == 200
+
+
+async def _get_text(client: aiohttp.ClientSession, url: str) -> str:
+    async with client.get(url) as response:
+        return await response.text()
 
 
 async def test_the_same_error_is_logged_a_few_times_not_once_per_request(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -12,7 +12,7 @@ from telegram import Bot, Update
 
 from bot.app import App
 from bot.telegram.webhook import telegram_webhook
-from bot.web import bound_port, build_web_app, start_web
+from bot.web import RouteAdder, bound_port, build_web_app, start_web
 from bot.web_guard import WebLimits
 from bot.whatsapp.parse import Parsed
 from bot.whatsapp.webhook import WebhookConfig, add_whatsapp_routes
@@ -33,7 +33,7 @@ class Server:
         return bound_port(self.runner)
 
 
-async def serve(app: App, limits: WebLimits) -> Server:
+async def serve(app: App, limits: WebLimits, extra: Sequence[RouteAdder] = ()) -> Server:
     holder: dict[str, Server] = {}
 
     async def enqueue(update: Update) -> None:
@@ -47,7 +47,7 @@ async def serve(app: App, limits: WebLimits) -> Server:
             web_app, WebhookConfig(APP_SECRET, "verify"), on_update, lambda: datetime.now(UTC)
         )
 
-    routes = (telegram_webhook(Bot("123:abc"), SECRET, enqueue), whatsapp)
+    routes = (telegram_webhook(Bot("123:abc"), SECRET, enqueue), whatsapp, *extra)
     runner = await start_web(build_web_app(app.services, routes, limits=limits), 0, "127.0.0.1")
     server = Server("", runner)
     server.url = f"http://127.0.0.1:{server.port}"
