@@ -1,7 +1,7 @@
 """APScheduler 3 only *triggers* campaign runs; what is due and what was posted lives in our data.
 
 At start-up the jobs are rebuilt from the campaign files (one cron job per campaign, in
-Europe/Amsterdam) plus one catch-up job that runs right away, so a run missed while the bot was
+the ``TIMEZONE`` setting) plus one catch-up job that runs right away, so a run missed while the bot was
 down is posted (once, within the grace period). Every job calls the same function,
 :func:`handlers.campaigns.runner.post_due_runs`, which reads the injected clock and the run log:
 a job firing twice, late, or on two workers never posts twice.
@@ -23,7 +23,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from handlers.campaigns.runner import post_due_runs
-from handlers.campaigns.schedule import TZ
 from handlers.reports.privacy import purge
 from handlers.services import Services
 from storage.dedupe import forget_old
@@ -39,7 +38,8 @@ DAY_SECONDS = 24 * 3600
 class CampaignScheduler:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.scheduler = AsyncIOScheduler(timezone=TZ)
+        self.tz = services.settings.tz
+        self.scheduler = AsyncIOScheduler(timezone=self.tz)
 
     def build(self) -> None:
         """(Re)create the jobs from the campaign files."""
@@ -48,7 +48,7 @@ class CampaignScheduler:
         for campaign in self.services.campaigns:
             self.scheduler.add_job(
                 self.tick,
-                CronTrigger.from_crontab(campaign.schedule, timezone=TZ),
+                CronTrigger.from_crontab(campaign.schedule, timezone=self.tz),
                 id=f"campaign:{campaign.id}",
                 misfire_grace_time=grace,
                 coalesce=True,
@@ -64,7 +64,7 @@ class CampaignScheduler:
     def _add_daily(self, job: Any, job_id: str, crontab: str) -> None:
         self.scheduler.add_job(
             job,
-            CronTrigger.from_crontab(crontab, timezone=TZ),
+            CronTrigger.from_crontab(crontab, timezone=self.tz),
             id=job_id,
             misfire_grace_time=DAY_SECONDS,  # a late run is still worth doing, once
             coalesce=True,

@@ -57,12 +57,17 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    # Checks the database itself (not in main): a missing setting is named before touching it.
     if settings.telegram_bot_token is None and settings.whatsapp_enabled:
         from bot.whatsapp.run import run_whatsapp
 
+        if not _database_reachable(settings):
+            return 2
         places_cli.migrate_and_seed(settings)
         return run_whatsapp(settings)  # WhatsApp has only webhooks: --webhook is implied
     if settings.telegram_bot_token is None:
+        if not _database_reachable(settings):
+            return 2
         print(_say("cli.no_token"), file=sys.stderr)
         return cmd_console(args, settings)
     from bot.telegram.run import missing_setting, mode_name, run_telegram
@@ -70,6 +75,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     missing = missing_setting(settings, args.webhook)
     if missing is not None:  # before touching the database: say what to set, in one line
         print(_say("cli.needs_setting", variable=missing, mode=mode_name(args.webhook)), file=sys.stderr)
+        return 2
+    if not _database_reachable(settings):
         return 2
     places_cli.migrate_and_seed(settings)
     return int(run_telegram(settings, webhook=args.webhook))
@@ -113,14 +120,18 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_campaigns(args: argparse.Namespace, settings: Settings) -> int:
     """List every shipped campaign with its default state and next run (no database needed)."""
     from handlers.campaigns.model import load_campaigns
-    from handlers.campaigns.schedule import TZ, next_run
+    from handlers.campaigns.schedule import next_run
     from handlers.clock import SystemClock
 
     now = SystemClock().now()
     print(_say("cli.campaigns_header"))
     for campaign in load_campaigns():
-        upcoming = next_run(campaign, now)
-        when = upcoming.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if upcoming else _say("campaigns.next_none")
+        upcoming = next_run(campaign, now, settings.tz)
+        when = (
+            upcoming.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+            if upcoming
+            else _say("campaigns.next_none")
+        )
         state = _say("campaigns.state_on" if campaign.enabled_by_default else "campaigns.state_off")
         title = campaign.title.get(settings.default_locale)
         print(_say("cli.campaign_line", id=campaign.id, title=title, state=state, next=when))
@@ -168,19 +179,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="start the bot (Telegram and/or WhatsApp if set up, else the console)")
     run.add_argument("--webhook", action="store_true", help="serve webhooks instead of long polling")
-    run.set_defaults(func=cmd_run)
+    run.set_defaults(func=cmd_run, needs_database=False)  # cmd_run checks it after the settings
     sub.add_parser("send", help="run one more outbox sender worker (Telegram)").set_defaults(func=cmd_send)
     sub.add_parser("console", help="chat with the bot in this terminal").set_defaults(func=cmd_console)
     sub.add_parser("migrate", help="create or upgrade the database tables").set_defaults(func=cmd_migrate)
     parse = sub.add_parser("parse", help="parse a report text (or stdin lines) into JSON")
     parse.add_argument("text", nargs="?", help="the text; without it, one text per line from stdin")
     parse.add_argument("--now", help="resolve relative times against this ISO time (default: now)")
-    parse.set_defaults(func=cmd_parse)
+    parse.set_defaults(func=cmd_parse, needs_database=False)
     sub.add_parser("purge", help="erase suspect details past the retention period").set_defaults(
         func=cmd_purge
     )
     sub.add_parser("campagnes", help="list the awareness campaigns and their next run").set_defaults(
-        func=cmd_campaigns
+        func=cmd_campaigns, needs_database=False
     )
     places_cli.add_parser(sub)
     audit = sub.add_parser("audit", help="list the latest refusals (audit table)")
@@ -203,8 +214,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    if getattr(args, "needs_database", True) and not _database_reachable(settings):
+        return 2
     func: Command = args.func
     return func(args, settings)
+
+
+def _database_reachable(settings: Settings) -> bool:
+    """Say in one line, naming DATABASE_URL, when the database does not answer (instead of a traceback)."""
+    from sqlalchemy.engine import make_url
+
+    from storage.db import unreachable_reason
+
+    reason = unreachable_reason(settings.database_url)
+    if reason is None:
+        return True
+    shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    print(_say("robust.database_unreachable", url=shown, reason=reason), file=sys.stderr)
+    return False
 
 
 if __name__ == "__main__":

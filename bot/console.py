@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from bot.app import App
 from bot.delivery import ChatAddress, Outcome, Sent
 from handlers.access import resolve_actor
+from handlers.clean import clean_text
 from handlers.types import (
     ChatKind,
     EventKind,
@@ -101,7 +102,7 @@ class ConsoleSession:
         self.say("console.intro", name=self.state.speaker, role=Msg.of("role.beheerder"))
 
     async def handle_line(self, line: str) -> None:
-        line = line.rstrip("\r\n")
+        line = clean_text(line.rstrip("\r\n"))
         if line.startswith(":"):
             await self._control(line[1:].strip())
         elif line.strip().isdigit() and self._chat_id in self.transport.buttons:

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Web server for webhooks and /healthz (``buurtbot run --webhook``).
     port: int = Field(default=8080, ge=1, le=65535)
+    # Address the web server binds: loopback by default, with a reverse proxy in front (README).
+    host: str = Field(default="127.0.0.1", min_length=1)
     # Public HTTPS URL Telegram posts updates to, e.g. https://bot.example.nl/webhook/telegram
     webhook_url: str | None = None
     # Echoed by Telegram in X-Telegram-Bot-Api-Secret-Token: 1-256 characters A-Z a-z 0-9 _ -

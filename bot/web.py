@@ -14,47 +14,70 @@ from collections.abc import Callable, Sequence
 from aiohttp import web
 from sqlalchemy import text
 
+from bot.log_limit import limit_repeats
+from bot.web_guard import BUSY, DEFAULT_LIMITS, GuardedRunner, WebLimits, guard_middleware
 from handlers.services import Services
+from storage.health import write_heartbeat
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024  # webhook bodies are small; anything bigger is refused with 413
 SERVICES = web.AppKey("services", Services)
+LIMITS = web.AppKey("limits", WebLimits)
 
 RouteAdder = Callable[[web.Application], None]
 
 
 def build_web_app(
-    services: Services, route_adders: Sequence[RouteAdder] = (), max_body: int = MAX_BODY
+    services: Services,
+    route_adders: Sequence[RouteAdder] = (),
+    max_body: int = MAX_BODY,
+    limits: WebLimits = DEFAULT_LIMITS,
 ) -> web.Application:
-    app = web.Application(client_max_size=max_body)
+    app = web.Application(client_max_size=max_body, middlewares=[guard_middleware(limits)])
     app[SERVICES] = services
+    app[LIMITS] = limits
+    app[BUSY] = set()
     app.router.add_get("/healthz", healthz)
     for add_routes in route_adders:
         add_routes(app)
     return app
 
 
-async def database_ok(services: Services, limit: float = 2.0) -> bool:
+async def database_state(services: Services, limit: float = 2.0) -> str:
+    """ "ok", "unreachable" (no answer to SELECT 1) or "not writable" (the heartbeat write failed)."""
     try:
         async with asyncio.timeout(limit), services.db() as session:
             await session.execute(text("SELECT 1"))
-        return True
     except Exception as error:  # any failure means "not reachable"; the reason goes to the log only
         log.warning("health check: database unreachable: %s", type(error).__name__)
-        return False
+        return "unreachable"
+    try:
+        async with asyncio.timeout(limit), services.db() as session:
+            await write_heartbeat(session, services.clock.now())
+            await session.commit()
+    except Exception as error:
+        log.warning("health check: database cannot be written: %s", type(error).__name__)
+        return "not writable"
+    return "ok"
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Liveness (this answer) plus database reachability; 503 when the database is down."""
-    ok = await database_ok(request.app[SERVICES])
-    body = {"status": "ok" if ok else "degraded", "database": "ok" if ok else "unreachable"}
-    return web.json_response(body, status=200 if ok else 503)
+    """Liveness (this answer) plus a database read and write; 503 when either fails."""
+    state = await database_state(request.app[SERVICES])
+    body = {"status": "ok" if state == "ok" else "degraded", "database": state}
+    return web.json_response(body, status=200 if state == "ok" else 503)
 
 
-async def start_web(app: web.Application, port: int, host: str = "0.0.0.0") -> web.AppRunner:
-    """Serve ``app`` on the running loop; stop it with ``await runner.cleanup()``."""
-    runner = web.AppRunner(app, access_log=None)
+async def start_web(app: web.Application, port: int, host: str) -> web.AppRunner:
+    """Serve ``app`` on the running loop within its limits; stop it with ``await runner.cleanup()``."""
+    stop_limiting = limit_repeats()
+
+    async def _unlimit(_app: web.Application) -> None:
+        stop_limiting()
+
+    app.on_cleanup.append(_unlimit)
+    runner = GuardedRunner(app, app[LIMITS], access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner

@@ -8,7 +8,7 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util.concurrency import await_only, in_greenlet
@@ -108,8 +108,10 @@ def _checked_in(_dbapi_connection: Any, record: Any) -> None:
 def create_engine(url: str) -> AsyncEngine:
     """Create the async engine; for SQLite the data directory is created first."""
     if is_sqlite(url):
-        database = make_url(url).database
-        if database and database != ":memory:":
+        parsed = make_url(url)
+        database = parsed.database
+        # A "file:…?uri=true" URL names a SQLite URI (e.g. mode=ro), not a path to create.
+        if database and database != ":memory:" and not parsed.query.get("uri"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
@@ -130,3 +132,39 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
         sync_session_class=CachedSession,
         info={INFO_KEY: RowCache()},
     )
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    seen: set[int] = set()
+    while id(error) not in seen:
+        seen.add(id(error))
+        inner = getattr(error, "orig", None) or error.__cause__
+        if not isinstance(inner, BaseException):
+            break
+        error = inner
+    return error
+
+
+def unreachable_reason(url: str, limit: float = 10.0) -> str | None:
+    """None when the database answers ``SELECT 1``; else one short line saying why not.
+
+    Why: started against a database that is down, the bot printed a 128-line traceback ending in
+    the one fact that mattered. The CLI asks this first and prints one line instead. Runs its own
+    event loop: call it outside one.
+    """
+
+    async def attempt() -> None:
+        engine = create_engine(url)
+        try:
+            async with asyncio.timeout(limit), engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(attempt())
+    except Exception as error:  # any failure to connect; the operator gets the root cause only
+        cause = _root_cause(error)
+        detail = (str(cause).strip().splitlines() or [""])[0][:200]
+        return f"{type(cause).__name__}: {detail}" if detail else type(cause).__name__
+    return None

@@ -12,6 +12,7 @@ from datetime import datetime
 from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update, User
 from telegram.constants import ChatID
 
+from handlers.clean import clean_incoming
 from handlers.types import ChatKind, EventKind, Incoming, Location, Platform, Sender, split_command
 
 _PRESENT = frozenset({"member", "administrator", "creator", "restricted"})
@@ -64,7 +65,12 @@ def _base(update: Update, chat: Chat, where: ChatKind, kind: EventKind, now: dat
 
 
 def from_update(update: Update, bot_id: int, bot_username: str | None, now: datetime) -> Incoming | None:
-    """The neutral form of ``update``, or None when the bot has nothing to do with it."""
+    """The neutral form of ``update``, texts cleaned; None when the bot has nothing to do with it."""
+    incoming = _from_update(update, bot_id, bot_username, now)
+    return clean_incoming(incoming) if incoming is not None else None
+
+
+def _from_update(update: Update, bot_id: int, bot_username: str | None, now: datetime) -> Incoming | None:
     if update.message is not None:
         return from_message(update, update.message, bot_id, bot_username, now, edited=False)
     if update.edited_message is not None:

@@ -141,7 +141,7 @@ class TelegramRuntime:
             )
             if self.extra_routes:  # e.g. WhatsApp's webhook, which has no polling mode
                 web_app = build_web_app(self.app.services, self.extra_routes)
-                self.web_runner = await start_web(web_app, self.settings.port)
+                self.web_runner = await start_web(web_app, self.settings.port, self.settings.host)
         mode = "webhook" if self.webhook else "polling"
         log.info("telegram bot @%s running (%s)", self.ptb.bot.username, mode)
 
@@ -150,7 +150,7 @@ class TelegramRuntime:
         assert secret is not None and self.settings.webhook_url
         route = telegram_webhook(self.ptb.bot, secret.get_secret_value(), self.enqueue)
         web_app = build_web_app(self.app.services, (route, *self.extra_routes))
-        self.web_runner = await start_web(web_app, self.settings.port)
+        self.web_runner = await start_web(web_app, self.settings.port, self.settings.host)
         await self.ptb.bot.set_webhook(
             self.settings.webhook_url,
             secret_token=secret.get_secret_value(),

@@ -9,7 +9,6 @@ redeliveries never process an update twice.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,6 +18,7 @@ from telegram import Bot, Update
 
 from bot.telegram.repair import lenient_update
 from bot.web import MAX_BODY, SERVICES, RouteAdder
+from bot.web_json import load_json
 from handlers.services import Services
 from storage.dedupe import first_delivery
 
@@ -60,7 +60,7 @@ def telegram_webhook(bot: Bot, secret: str, enqueue: Enqueue) -> RouteAdder:
             return web.Response(status=413)
         try:
             body = await request.read()  # aiohttp refuses bodies over client_max_size with 413
-            data = json.loads(body)
+            data = load_json(body)
         except (ValueError, UnicodeDecodeError):
             return web.Response(status=400)
         update_id = _update_id(data)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.whatsapp.words import DEFAULT_COMMAND_WORDS, parse_command
+from handlers.clean import clean_incoming
 from handlers.types import ChatKind, EventKind, Incoming, Location, Platform, Sender
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def _parse_value(value: dict[str, Any], now: datetime, words: Mapping[str, str],
         message = _dict(message)
         incoming = _message(message, _contact_for(message, contacts), now, words)
         if isinstance(incoming, Incoming):
-            parsed.incoming.append(incoming)
+            parsed.incoming.append(clean_incoming(incoming))
         else:
             parsed.ignored.append(incoming)
     for status in _list(value.get("statuses")):

@@ -37,10 +37,11 @@ class WhatsAppRuntime:
         self._sender: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
-    async def start(self, port: int | None = None, host: str = "0.0.0.0") -> None:
+    async def start(self, port: int | None = None, host: str | None = None) -> None:
         self._sender = asyncio.create_task(self._send_loop(), name="outbox-sender")
         web_app = build_web_app(self.app.services, (self.whatsapp.add_routes,))
-        self.web_runner = await start_web(web_app, self.settings.port if port is None else port, host)
+        bind = self.settings.host if host is None else host
+        self.web_runner = await start_web(web_app, self.settings.port if port is None else port, bind)
         log.info("whatsapp webhook listening on port %s", self.settings.port if port is None else port)
 
     async def _send_loop(self) -> None:

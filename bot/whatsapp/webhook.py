@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from datetime import datetime
 
 from aiohttp import web
 
+from bot.web_json import load_json
 from bot.whatsapp.parse import MalformedWebhook, Parsed, parse_webhook
 from bot.whatsapp.words import DEFAULT_COMMAND_WORDS
 
@@ -81,7 +81,7 @@ def _update_handler(
             log.warning("whatsapp webhook with a missing or wrong signature from %s", request.remote)
             return web.Response(status=403, text="forbidden")
         try:
-            parsed = parse_webhook(json.loads(raw), clock(), config.words)
+            parsed = parse_webhook(load_json(raw), clock(), config.words)
         except (ValueError, MalformedWebhook):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             return web.Response(status=400, text="bad request")
         try:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Actor, Audience, resolve_actor
 from handlers.campaigns.model import Campaign
-from handlers.campaigns.schedule import TZ, next_run
+from handlers.campaigns.schedule import next_run
 from handlers.services import Services
 from handlers.types import Incoming, Msg, Reply
 from storage import campaigns as store
@@ -99,14 +99,14 @@ async def _list(session: AsyncSession, services: Services, area_ids: list[int] |
             if active
             else ("campaigns.state_paused" if explicit else "campaigns.state_off")
         )
-        upcoming = next_run(campaign, now)
+        upcoming = next_run(campaign, now, services.settings.tz)
         lines.append(
             Msg.of(
                 "campaigns.list_line",
                 id=campaign.id,
                 title=campaign.title.get(services.settings.default_locale),
                 state=Msg.of(state),
-                next=upcoming.astimezone(TZ).strftime("%d-%m-%Y %H:%M")
+                next=upcoming.astimezone(services.settings.tz).strftime("%d-%m-%Y %H:%M")
                 if upcoming
                 else Msg.of("campaigns.next_none"),
             )

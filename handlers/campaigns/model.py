@@ -1,7 +1,7 @@
 """Awareness campaigns as data: one TOML file per campaign in ``messages/campaigns/``.
 
 A file says what a campaign posts (texts it rotates through, in Dutch and English), when (a cron
-expression read in Europe/Amsterdam time, an optional date window that may wrap the year end,
+expression read in the deployment's ``TIMEZONE``, an optional date window that may wrap the year end,
 quiet hours) and to whom (all groups, or groups of some areas). Files are validated at start-up;
 an error names the file and the field.
 """
@@ -17,7 +17,6 @@ from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 CAMPAIGNS_DIR = Path(__file__).resolve().parents[2] / "messages" / "campaigns"
-TIMEZONE = "Europe/Amsterdam"
 
 
 class CampaignError(ValueError):
@@ -113,7 +112,7 @@ class Campaign(BaseModel):
         if len(fields) == 5 and any(ch.isdigit() for ch in fields[4]):
             raise ValueError("write the day of the week as a name (mon, tue, … sun), not a number")
         try:
-            CronTrigger.from_crontab(value, timezone=TIMEZONE)
+            CronTrigger.from_crontab(value, timezone="UTC")  # syntax only: the zone comes at run time
         except ValueError as exc:
             raise ValueError(f"not a cron expression ({exc})") from None
         return value

@@ -51,7 +51,7 @@ async def _post_run(session: AsyncSession, services: Services, campaign: Campaig
         return 0
     scoped = await store.states(session, campaign.id)
     chats: list[Chat] = await store.subscribed_groups(session, await _audience_area_ids(session, campaign))
-    index = rotation_index(campaign, run_at)
+    index = rotation_index(campaign, run_at, services.settings.tz)
     posts = 0
     for chat in chats:
         if not store.is_active(scoped, chat.area_id, campaign.enabled_by_default):
@@ -70,7 +70,7 @@ async def post_due_runs(services: Services) -> int:
     grace = timedelta(minutes=services.settings.campaign_misfire_grace_minutes)
     total = 0
     for campaign in services.campaigns:
-        run_at = due_run(campaign, now, grace)
+        run_at = due_run(campaign, now, grace, services.settings.tz)
         if run_at is None:
             continue
         async with services.db() as session:
