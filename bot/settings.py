@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     streets_file: str | None = None
     # Metres from a wijk border within which an urgent report is offered to the neighbouring wijken.
     relay_border_metres: float = Field(default=300.0, ge=0, le=10_000)
+    # A relay request to a neighbouring wijk's coordinators can be decided for this many minutes.
+    relay_expiry_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60)
     # Extra plain words that work as commands on WhatsApp: "woord=commando,…" (STOP always works).
     whatsapp_command_words: Annotated[tuple[str, ...], NoDecode] = ()
 

@@ -17,6 +17,7 @@ from handlers.access import Actor, resolve_actor
 from handlers.alert_targets import AlertTarget, alert_targets, whatsapp_messages
 from handlers.broadcasts import alert_reply, edits_in_place, fan_out, progress_reply
 from handlers.coordinators import refuse
+from handlers.places.relay import ask_offered, include_neighbours, neighbour_button
 from handlers.planned import PLANNED_WORDS, list_planned, unplan
 from handlers.schedule import ScheduleError, local_label, parse_schedule
 from handlers.services import Services
@@ -177,12 +178,14 @@ async def _preview(session: AsyncSession, services: Services, broadcast: Broadca
         else Msg.of("alert.when_now")
     )
     header = Msg.of("alert.preview", areas=broadcast.area_names, groups=groups, others=others, when=when)
+    neighbours = await neighbour_button(session, services, broadcast)
     buttons = (
         (
             Button(Msg.of("alert.button_send"), f"{CALLBACK}:send:{broadcast.id}"),
             Button(Msg.of("alert.button_cancel"), f"{CALLBACK}:cancel:{broadcast.id}"),
         ),
         *tone_buttons(broadcast),
+        *(((neighbours,),) if neighbours else ()),
     )
     hint = () if broadcast.scheduled_for else (Msg.of("planned.hint_now"),)
     return Reply(
@@ -208,7 +211,7 @@ async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
     """``bc:send:ID`` / ``bc:cancel:ID``: only the author (or a beheerder) decides, once.
     ``bc:unplan:ID`` cancels a planned alert (any coordinator of its areas)."""
     action, raw_id = button_action(incoming.callback_data)
-    if action not in ("send", "cancel", "unplan", "tone") or not raw_id.isdigit():
+    if action not in ("send", "cancel", "unplan", "tone", "nb") or not raw_id.isdigit():
         return [Reply.say("error.stale_button")]
     async with services.db() as session:
         actor = await resolve_actor(session, incoming, services)
@@ -224,6 +227,14 @@ async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
             return [refuse(incoming, Msg.of("reason.not_your_alert"))]
         if not all(actor.coordinates(area_id) for area_id in broadcast.area_ids):
             return [refuse(incoming, Msg.of("reason.coordinator"))]
+        if action == "nb":
+            if broadcast.status != BroadcastStatus.DRAFT:
+                return [Reply.say("alert.already_handled")]
+            notes = await include_neighbours(session, services, actor, broadcast)
+            preview = await _preview(session, services, broadcast)
+            await session.commit()
+            edited = replace(preview, track=None, edit=preview_track(broadcast.id))
+            return [edited, *([Reply(tuple(notes))] if notes else [])]
         if action == "tone":
             if not await switch_tone(session, broadcast):
                 return [Reply.say("alert.already_handled")]
@@ -240,11 +251,13 @@ async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
         total = await fan_out(session, services, broadcast)
         if total == 0:
             broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, broadcast.confirmed_at
+        relay_asks = await ask_offered(session, services, broadcast)
         await session.commit()
     services.outbox.wake()
     log.info("broadcast %s (%s) queued for %s chats", broadcast.id, broadcast.alert_type, total)
     if broadcast.scheduled_for is not None:
         at = local_label(broadcast.scheduled_for, services.settings.tz)
-        return [Reply.say("alert.scheduled", at=at, total=total)]
+        return [Reply.say("alert.scheduled", at=at, total=total), *relay_asks]
     # Where messages cannot be edited (WhatsApp) the coordinator gets only the final report.
-    return [progress_reply(broadcast)] if edits_in_place(incoming.platform) and total else []
+    progress = [progress_reply(broadcast)] if edits_in_place(incoming.platform) and total else []
+    return [*progress, *relay_asks]

@@ -32,11 +32,14 @@ def alert_reply(broadcast: Broadcast) -> Reply:
     if is_notice(broadcast):
         return Reply(
             (
+                *((Msg.of("relay.from", source=broadcast.relayed_from),) if broadcast.relayed_from else ()),
                 Msg.of("tone.header", areas=broadcast.area_names),
                 Msg.of("alert.free_text", text=broadcast.text),
             )
         )
     parts = [Msg.of("alert.header", areas=broadcast.area_names)]
+    if broadcast.relayed_from:
+        parts.insert(0, Msg.of("relay.from", source=broadcast.relayed_from))
     if broadcast.kind == "alert":
         parts.append(Msg.of(f"alert.type.{broadcast.alert_type}.body"))
         if broadcast.text:

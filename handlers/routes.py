@@ -8,6 +8,7 @@ from handlers.campaigns import commands as campaigns
 from handlers.places import attach as places_attach
 from handlers.places import commands as places
 from handlers.places import prompts as places_prompts
+from handlers.places import relay as places_relay
 from handlers.referrals import handler as referrals
 from handlers.reports import actions as report_actions
 from handlers.reports import dialog as report_dialog
@@ -59,6 +60,7 @@ ROUTES = Routes(
         alerts.CALLBACK: alerts.on_button,
         area_links.CALLBACK: area_links.on_button,
         places_prompts.CALLBACK: places.on_button,
+        places_relay.CALLBACK: places_relay.on_button,
     },
     events={
         EventKind.BOT_ADDED: core.bot_added,

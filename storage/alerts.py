@@ -42,6 +42,8 @@ class Broadcast(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     area_ids: Mapped[list[int]] = mapped_column(JSON)
     area_names: Mapped[str] = mapped_column(String(500), default="")
+    # A relayed copy says where it comes from ("Doorgestuurd vanuit Oud Krispijn").
+    relayed_from: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(12), index=True)
     created_at: Mapped[datetime]
     scheduled_for: Mapped[datetime | None]

@@ -19,6 +19,7 @@ from handlers.core import link_area, link_to
 from handlers.places.names import match_name
 from handlers.services import Services
 from handlers.types import Incoming, Msg, Reply, button_action
+from storage.audit import add_audit
 from storage.chats import create_area, list_areas
 from storage.models import Area, Chat
 from storage.places import merge_areas, rename_area
@@ -53,14 +54,28 @@ async def _manage(incoming: Incoming, services: Services, action: str, args: str
         else:
             replies = await _merge(session, services, areas, args)
         if replies and replies[0].parts and replies[0].parts[0].key.endswith(".done"):
-            _audit(actor, action, args)
+            await _audit(session, services, incoming, actor, action, args)
             await session.commit()
             services.places.forget()
         return replies
 
 
-def _audit(actor: Actor, action: str, args: str) -> None:
+async def _audit(
+    session: AsyncSession, services: Services, incoming: Incoming, actor: Actor, action: str, args: str
+) -> None:
+    """Rename, merge and new wijken go into the audit table beside the refusals (who, what, when)."""
     who = actor.person.pseudonym if actor.person else "-"
+    await add_audit(
+        session,
+        created_at=services.clock.now(),
+        who=who,
+        person_id=actor.person.id if actor.person else None,
+        platform=str(incoming.platform),
+        chat_id=actor.chat.id,
+        place="privé" if not incoming.is_group else (actor.chat.title or "groep")[:160],
+        action=f"/wijk {action} {args}"[:120],
+        reason=f"places.{action}",
+    )
     log.info("places: %s %s by %s", action, args[:120], who)
 
 

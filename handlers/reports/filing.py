@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.places.relay import offer_report
 from handlers.reports.cards import card_replies
 from handlers.reports.categories import Category, compatible
 from handlers.reports.draft import Draft
@@ -112,12 +113,14 @@ async def file_report(
     await add_report(session, report, _suspect(draft))
     window = timedelta(minutes=services.settings.report_link_window_minutes)
     root = await find_incident(session, report, window, now)
+    relays = await offer_report(session, services, report) if draft.urgent(now) else []
     if root is None:
-        return report, report, await card_replies(session, report, services.settings.tz, edit=False)
+        cards = await card_replies(session, report, services.settings.tz, edit=False)
+        return report, report, [*cards, *relays]
     report.incident_id = root.id
     root.updated_at = now
     await session.flush()
-    return report, root, await card_replies(session, root, services.settings.tz, edit=True)
+    return report, root, [*await card_replies(session, root, services.settings.tz, edit=True), *relays]
 
 
 async def place_report(session: AsyncSession, services: Services, report: Report) -> None:

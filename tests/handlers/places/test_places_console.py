@@ -75,6 +75,7 @@ async def test_only_beheerders_manage_wijken(dordrecht: App, console: ConsoleHar
 async def test_rename_keeps_the_code_and_groups(dordrecht: App, console: ConsoleHarness) -> None:
     await console.say(":groep Oost", "/wijk Oud Krispijn", ":prive")
     assert "heet nu Krispijn-Oud" in await console.text("/wijk hernoem oud krispijn naar Krispijn-Oud")
+    assert "/wijk hernoem oud krispijn naar Krispijn-Oud" in await console.text("/audit")
     renamed = await _area(dordrecht, "Krispijn-Oud")
     assert renamed is not None and renamed.code == "WK050503"
     assert await _chat_area(dordrecht, "Oost") == "Krispijn-Oud"
