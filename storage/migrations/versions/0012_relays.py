@@ -1,7 +1,7 @@
 """Relays to neighbouring wijken: requests with one decision, and where a relayed broadcast came from.
 
-Revision ID: 0011_relays
-Revises: 0010_audit
+Revision ID: 0012_relays
+Revises: 0011_utc
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_relays"
-down_revision = "0010_audit"
+revision = "0012_relays"
+down_revision = "0011_utc"
 branch_labels = None
 depends_on = None
 
