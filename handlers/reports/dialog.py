@@ -224,7 +224,9 @@ def _where(draft: Draft, incoming: Incoming, text: Text) -> Draft:
         )
     place = find_place(text.low, text.raw)
     if place is not None and place.street:
-        return draft.with_(place=place.text, street=place.street, house_number=place.house_number)
+        return draft.with_(place=place.text, street=place.street_label, house_number=place.house_number)
+    if place is not None and place.text != GENERIC:  # a landmark or a wijk: kept as named
+        return draft.with_(place=place.text, street=place.text)
     if place is not None:
         return draft.with_(place=GENERIC, street=None)
     return draft.with_(place=tidy(text.raw)[:MAX_FIELD] or None, street=tidy(text.raw)[:MAX_FIELD] or None)
