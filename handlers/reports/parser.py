@@ -170,7 +170,7 @@ def find_called_112(low: str, budget: Budget | None = None) -> bool | None:
             continue  # "heeft iemand 112 gebeld?" asks, it does not tell
         if not _CALLED.search(after) and not _CALLED.search(before[-12:]):
             continue
-        if _NEGATION.search(before[-15:]) or _NEGATION.search(after[:20]):
+        if _NEGATION.search(before[-22:]) or _NEGATION.search(after[:20]):
             answer = False if answer is None else answer
             continue
         return True
