@@ -186,8 +186,14 @@ def _count_at(scan: Scan, ws: list[Word], index: int) -> tuple[int | None, int] 
         if word in _COUNTS and (noun in _PLURAL or single):
             return _COUNTS[word], nxt
         if word in _GROUPS:
-            return _GROUPS[word] or None, _noun_after_group(scan, ws, nxt)
+            last = _noun_after_group(scan, ws, nxt)
+            if last < nxt and word not in _BARE_GROUPS:
+                return None  # "een paar", "in de groep": no people named
+            return _GROUPS[word] or None, last
     return None
+
+
+_BARE_GROUPS = frozenset({"groepje", "bende"})  # "een groepje bij de speeltuin" means people
 
 
 def _noun_after_group(scan: Scan, ws: list[Word], index: int) -> int:

@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.reports.describe import Vehicle
-from handlers.reports.location import GENERIC
+from handlers.reports.location import GENERIC, SPOT_NAMES
 from handlers.reports.parser import ParsedReport, parse
 from handlers.reports.plates import partial_matches
 from handlers.reports.timeexpr import AMSTERDAM
@@ -64,7 +64,8 @@ def place_keys(street: str | None) -> frozenset[str]:
     names = _PAREN.findall(text)
     text = _CROSSING.sub("", _PAREN.sub("", text))
     names.extend(text.split("/"))
-    return frozenset(key for name in names if (key := " ".join(name.replace("-", " ").split())))
+    keys = (" ".join(name.replace("-", " ").split()) for name in names)
+    return frozenset(key for key in keys if key and key not in SPOT_NAMES)  # every street has a "tuin"
 
 
 def house_value(house_number: str | None) -> int | None:

@@ -22,10 +22,13 @@ _SUFFIXES = tuple(sorted(words("places", "suffixes"), key=len, reverse=True))
 _SUFFIX_SET = frozenset(_SUFFIXES)
 _COMPASS = words("places", "compass")
 _NOT_STREETS = words("places", "not_streets")
+_NOT_STREET_ENDINGS = tuple(words("places", "not_street_endings"))
+_NOT_TOWNS = words("places", "not_towns")
 _PARTICLES = words("places", "particles")
 _STARTERS = words("places", "starters") - _PARTICLES
 _PREPOSITIONS = frozenset(tuple(p.split()) for p in words("places", "prepositions"))
-_ARTICLES = frozenset({"de", "het", "'t", "the", "a", "an"})
+_ARTICLES = words("places", "determiners")
+_TOWN_PREPOSITIONS = frozenset({"in", "te", "uit"})
 _CROSSING_WORDS = frozenset({"hoek", "kruising", "corner"})
 
 
@@ -39,6 +42,8 @@ def _by_first(table: dict[tuple[str, ...], str]) -> dict[str, list[tuple[tuple[s
 _STREETS = _by_first(phrases("places", "streets"))
 _LANDMARKS = _by_first(phrases("places", "landmarks"))
 _AREAS = _by_first(phrases("places", "areas"))
+_SPOTS = _by_first(phrases("places", "spots"))
+SPOT_NAMES = frozenset(" ".join(key) for key in phrases("places", "spots"))
 
 _NUMBER = re.compile(
     r" ?(?:nr\.?|nummer|huisnummer|no\.?|number)? ?(\d{1,4})(?!\d)(?: ?([a-zA-Z])(?!\w))?"
@@ -61,7 +66,8 @@ class Place:
     start: int = 0
     cross_street: str | None = None
     landmark: str | None = None
-    area: str | None = None
+    area: str | None = None  # a wijk, buurt or town
+    spot: str | None = None  # "tuin", "balkon": every street has one
 
     @property
     def generic(self) -> bool:
@@ -80,7 +86,8 @@ class Place:
         """``text``, ``street``, ``house_number`` always; crossing, landmark and wijk when named."""
         data: dict[str, object] = {"text": self.text, "street": self.street}
         data["house_number"] = self.house_number
-        extra = {"cross_street": self.cross_street, "landmark": self.landmark, "area": self.area}
+        extra = {"cross_street": self.cross_street, "landmark": self.landmark}
+        extra.update(area=self.area, spot=self.spot)
         data.update({key: value for key, value in extra.items() if value is not None})
         return data
 
@@ -145,7 +152,7 @@ class _Places:
 def _street_word(low: str) -> bool:
     """A compound ending in a street suffix with at least three letters before it ("Reeweg")."""
     base = low.rsplit("-", 1)[0] if low.rsplit("-", 1)[-1] in _COMPASS else low
-    if base in _NOT_STREETS or "'" in base[1:]:
+    if base in _NOT_STREETS or "'" in base[1:] or base.endswith(_NOT_STREET_ENDINGS):
         return False
     return any(base.endswith(s) and len(base) - len(s) >= 3 for s in _SUFFIXES if len(s) < len(base))
 
@@ -295,6 +302,22 @@ def _named(places: _Places, table: dict[str, list[tuple[tuple[str, ...], str]]])
     return None
 
 
+def _town(places: _Places) -> _Span | None:
+    """ "in Woerden", "te Zwijndrecht", "in De Laar": capitalised words right after "in"/"te"."""
+    for index in range(1, len(places.words)):
+        before = places.words[index - 1].low
+        if before not in _TOWN_PREPOSITIONS or places.skipped(index) or not places.joined(index - 1, index):
+            continue
+        low = places.words[index].low
+        if not places.capital(index) or low in _NOT_TOWNS or low in _STARTERS or len(low) < 3:
+            continue
+        last = index
+        if index + 1 < len(places.words) and places.capital(index + 1) and places.joined(index, index + 1):
+            last = index + 1 if places.words[index + 1].low not in _STARTERS else index
+        return _Span(index, last, places.raw_text(_Span(index, last, "")))
+    return None
+
+
 def find_street(
     low: str, raw: str, skip: tuple[tuple[int, int], ...] = (), budget: Budget | None = None
 ) -> Place | None:
@@ -320,8 +343,10 @@ def find_place(
         )
     if landmark is not None:
         return Place(landmark.name, start=places.words[landmark.first].start, landmark=landmark.name)
-    if area := _named(places, _AREAS):
+    if area := _named(places, _AREAS) or _town(places):
         return Place(area.name, start=places.words[area.first].start, area=area.name)
+    if spot := _named(places, _SPOTS):
+        return Place(spot.name, start=places.words[spot.first].start, spot=spot.name)
     if wijk := scan.search(_WIJK):
         return Place(GENERIC, start=wijk.start())
     return None

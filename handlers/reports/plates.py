@@ -54,8 +54,16 @@ _PARTIAL = re.compile(
     r"(?<!\w)(?:(begon|begint|beginnend|beginnen|start|startte|startend|starts?|started|begins?|began)"
     r"|(eindigt|eindigde|eindigend|eindigen|eindig|ends?|ended|ending))"
     r"\s+(?:met|op|with|in|on)\s+(?:een\s+|an?\s+)?"
-    r"(-?[A-Za-z0-9]{1,3}(?:[- ][A-Za-z0-9]{1,3})?-?)(?![\w-])"
+    r"(-?[A-Za-z0-9]{1,4}(?:[- ][A-Za-z0-9]{1,3})?-?)(?![\w-])"
 )
+# "de letters XH in het kenteken", "cijfers 12 zaten in de nummerplaat": a part from the middle.
+_CONTAINS = re.compile(
+    r"(?<!\w)(?:letters?|cijfers?|letter|digits?)\s+([A-Za-z]{1,3}|\d{1,3})\s+"
+    r"(?:in|op|van|zaten in|on|in the)\s+(?:het\s+|de\s+|the\s+)?"
+    r"(?:kenteken|nummerbord|nummerplaat|plaat|plate)"
+)
+# Belgian plates (Flemish texts, cars from across the border): 1-ABC-123, always with dashes.
+_BELGIAN = re.compile(r"(?<![^\W_])([1-9])-([A-Z]{3})-(\d{3})(?![^\W_])")
 _PLATE_CUE = re.compile(r"(?<!\w)(?:kenteken|nummerbord|nummerplaat|plaat|plate|registration)")
 
 
@@ -137,6 +145,10 @@ def find_plates(text: str, budget: Budget | None = None) -> list[Plate]:
             result.append(Plate(plate.text, plate.sidecode, start, start + len(written)))
         if len(result) >= 5:
             break
+    if not result:
+        for match in scan.finditer(_BELGIAN, raw=True):
+            result.append(Plate(match.group(0), 0, match.start(), match.end()))  # sidecode 0: Belgian
+            break
     return result
 
 
@@ -152,6 +164,8 @@ def find_partial_plate(text: str, budget: Budget | None = None) -> str | None:
         if core.isalpha() and any(ch not in PLATE_LETTERS for ch in core.replace("-", "")):
             continue  # "begon met een" is no plate
         return f"{core}-…" if match.group(1) else f"…-{core}"
+    if inside := scan.search(_CONTAINS, raw=True):
+        return f"…{inside.group(1).upper()}…"
     return None
 
 
@@ -159,6 +173,8 @@ def partial_matches(partial: str, plate: str) -> bool:
     """Whether a full plate fits a remembered part ("12-…" fits "12-BDF-3")."""
     core = partial.strip("…").strip("-").replace("-", "")
     bare = plate.replace("-", "")
+    if partial.startswith("…") and partial.endswith("…"):
+        return core in bare
     return bare.startswith(core) if partial.endswith("…") else bare.endswith(core)
 
 

@@ -37,7 +37,28 @@ _DAY_PARTS = {
     "vanmorgen": (0, 8), "vanmiddag": (0, 14), "vanavond": (0, 20), "vandaag": (0, 12),
     "eergisteren": (-2, 12), "last night": (0, 3), "this morning": (0, 8), "this afternoon": (0, 14),
     "this evening": (0, 20), "tonight": (0, 20), "yesterday": (-1, 12), "today": (0, 12),
+    "'s nachts": (0, 3), "'s avonds": (0, 21), "'s middags": (0, 14), "'s ochtends": (0, 8),
+    "'s morgens": (0, 8), "midden in de nacht": (0, 3), "afgelopen nacht": (0, 3), "vorige nacht": (0, 3),
+    "in de nacht": (0, 3), "late at night": (0, 1), "in the night": (0, 3), "overnight": (0, 3),
+    "afgelopen weekend": (-2, 12), "vorig weekend": (-2, 12), "afgelopen week": (-7, 12),
+    "vorige week": (-7, 12), "last week": (-7, 12), "last weekend": (-2, 12),
+    "onlangs": (-3, 12), "recently": (-3, 12), "eergisteravond": (-2, 21),
 }  # fmt: skip
+_WEEKDAYS = {
+    "maandag": 0, "dinsdag": 1, "woensdag": 2, "donderdag": 3, "vrijdag": 4, "zaterdag": 5, "zondag": 6,
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+}  # fmt: skip
+_PART_HOURS = {
+    "ochtend": 8, "morgen": 8, "middag": 14, "avond": 21, "nacht": 3, "morning": 8, "afternoon": 14,
+    "evening": 21, "night": 3,
+}  # fmt: skip
+_WEEKDAY = re.compile(
+    r"(?<!\w)(?:(?:afgelopen|vorige|op|on|last)\s+)?("
+    + "|".join(_WEEKDAYS)
+    + r")\s?("
+    + "|".join(_PART_HOURS)
+    + r")?(?!\w)"
+)
 
 _NOW = (
     r"(?:net|zojuist|zonet|daarnet|zo-?even|nu|op dit moment|momenteel|op het moment|nu bezig|just now"
@@ -45,7 +66,10 @@ _NOW = (
 )
 _NOT_TIME_AFTER_NET = r"(?!\s+(?:als|zo|zoals|niet|genoeg|wat|goed|te|iets|op tijd)\b)"
 _NUMBER = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
-_UNIT = r"(min(?:uut|uten|utes?|\.)?|kwartier|uur|uren|halfuur|seconden|sec|hours?|hrs?)"
+_UNIT = (
+    r"(min(?:uut|uten|utes?|\.)?|kwartier|uur|uren|halfuur|seconden|sec|hours?|hrs?|dag|dagen|days?"
+    r"|weken|week|weeks)"
+)
 
 _AGO = re.compile(
     r"(?<!\w)(?:(?:een\s+)?(half\s+uur|halfuur|kwartier|anderhalf\s+uur)|" + _NUMBER + r"\s*" + _UNIT + r")"
@@ -67,7 +91,9 @@ _CLOCK = re.compile(
     r"(?!\s*(?:jaar|cm|centimeter|meter|m|km|man|mannen|personen|jongens|minuten|min|keer|euro)(?!\w))"
 )
 _DAY_PART = re.compile(
-    r"(?<!\w)(" + "|".join(sorted(_DAY_PARTS, key=len, reverse=True)).replace(" ", r"\s+") + r")(?!\w)"
+    r"(?<![\w'])("
+    + "|".join(sorted(_DAY_PARTS, key=len, reverse=True)).replace(" ", r"\s+").replace("'", "['’‘]")
+    + r")(?!\w)"
 )
 _RIGHT_NOW = re.compile(r"(?<!\w)" + _NOW + r"(?!\w)" + _NOT_TIME_AFTER_NET)
 
@@ -94,6 +120,10 @@ def _ago(match: re.Match[str], raw: str, now: datetime) -> When:
         minutes = {"kwartier": 15.0}.get(fixed, 90.0 if fixed.startswith("anderhalf") else 30.0)
     elif unit.startswith(("uur", "uren", "hour", "hr")):
         minutes = 60 * _amount(number)
+    elif unit.startswith(("dag", "day")):
+        minutes = 24 * 60 * _amount(number)
+    elif unit.startswith("we"):
+        minutes = 7 * 24 * 60 * _amount(number)
     elif unit == "kwartier":
         minutes = 15 * _amount(number)
     elif unit.startswith("sec"):
@@ -154,7 +184,7 @@ _PREFIXES = frozenset({"om", "rond", "rondom", "omstreeks", "ongeveer", "tegen",
 def _resolve(
     local_now: datetime, part: re.Match[str] | None, hour: int, minute: int, exact_half_day: bool
 ) -> datetime:
-    days = _DAY_PARTS[" ".join(part.group(1).split())][0] if part else 0
+    days = _DAY_PARTS[_part_key(part.group(1))][0] if part else 0
     at = _at_local(local_now, days, hour, minute)
     if not part and not exact_half_day and 0 < hour < 12:
         at = _latest_half_day(local_now, at)
@@ -164,6 +194,21 @@ def _resolve(
     if not part and at > local_now + timedelta(minutes=30):
         at -= timedelta(days=1)  # "om 23.45" written at 00:30 is last night
     return at
+
+
+def _part_key(words: str) -> str:
+    return " ".join(words.replace("’", "'").replace("‘", "'").split())
+
+
+def _on_weekday(match: re.Match[str], raw: str, local_now: datetime) -> When:
+    """ "vrijdagavond", "afgelopen zondag", "on friday night": the latest such day, not in the future."""
+    days = -((local_now.weekday() - _WEEKDAYS[match.group(1)]) % 7)
+    part = match.group(2) or ""
+    hour = 23 if part in ("nacht", "night") else _PART_HOURS.get(part, 12)  # that evening, late
+    at = _at_local(local_now, days, hour, 0)
+    if at > local_now:
+        at -= timedelta(days=7)
+    return When(raw[match.start() : match.end()], at, approximate=True)
 
 
 def _phrase(raw: str, *matches: re.Match[str] | None) -> str:
@@ -192,8 +237,10 @@ def find_time(
         hour, minute = int(clock.group(1)), int(clock.group(2) or 0)
         at = _resolve(local_now, part, hour, minute, exact_half_day=bool(clock.group(2)))
         return When(_phrase(raw, part, clock), at, approximate=not clock.group(2))
+    if weekday := scan.search(_WEEKDAY):
+        return _on_weekday(weekday, raw, local_now)
     if part:
-        days, hour = _DAY_PARTS[" ".join(part.group(1).split())]
+        days, hour = _DAY_PARTS[_part_key(part.group(1))]
         at = min(_at_local(local_now, days, hour, 0), local_now)
         return When(raw[part.start() : part.end()], at, approximate=True)
     if now_match := scan.search(_RIGHT_NOW):
