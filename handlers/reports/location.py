@@ -20,6 +20,7 @@ GENERIC = "hier in de wijk"
 
 _SUFFIXES = tuple(sorted(words("places", "suffixes"), key=len, reverse=True))
 _SUFFIX_SET = frozenset(_SUFFIXES)
+_SUFFIX_LENGTHS = tuple(sorted({len(suffix) for suffix in _SUFFIXES}))
 _COMPASS = words("places", "compass")
 _NOT_STREETS = words("places", "not_streets")
 _NOT_STREET_ENDINGS = tuple(words("places", "not_street_endings"))
@@ -106,11 +107,10 @@ class _Places:
     def __init__(self, scan: Scan, skip: tuple[tuple[int, int], ...]) -> None:
         self.scan = scan
         self.words = scan.words()
-        self.skip = skip
+        self._skipped = [any(a <= w.start < b for a, b in skip) for w in self.words] if skip else None
 
     def skipped(self, index: int) -> bool:
-        start = self.words[index].start
-        return any(a <= start < b for a, b in self.skip)
+        return self._skipped is not None and self._skipped[index]
 
     def joined(self, left: int, right: int) -> bool:
         """Words ``left`` and ``right`` (adjacent) stand one space apart."""
@@ -151,10 +151,12 @@ class _Places:
 
 def _street_word(low: str) -> bool:
     """A compound ending in a street suffix with at least three letters before it ("Reeweg")."""
-    base = low.rsplit("-", 1)[0] if low.rsplit("-", 1)[-1] in _COMPASS else low
-    if base in _NOT_STREETS or "'" in base[1:] or base.endswith(_NOT_STREET_ENDINGS):
+    if len(low) < 6:
         return False
-    return any(base.endswith(s) and len(base) - len(s) >= 3 for s in _SUFFIXES if len(s) < len(base))
+    base = low.rsplit("-", 1)[0] if "-" in low and low.rsplit("-", 1)[-1] in _COMPASS else low
+    if not any(base[-size:] in _SUFFIX_SET for size in _SUFFIX_LENGTHS if len(base) - size >= 3):
+        return False
+    return not (base in _NOT_STREETS or "'" in base[1:] or base.endswith(_NOT_STREET_ENDINGS))
 
 
 def _extend_left(places: _Places, index: int) -> int:

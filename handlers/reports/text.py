@@ -96,7 +96,14 @@ class Scan:
 
     @classmethod
     def of(cls, low: str, raw: str, budget: Budget | None = None) -> Scan:
-        return cls(raw, low, budget if budget is not None else Budget())
+        """A scan of one message; extractors called on the same message and budget share its words."""
+        global _LAST
+        budget = budget if budget is not None else Budget()
+        last = _LAST
+        if last is not None and last.raw is raw and last.low is low and last.budget is budget:
+            return last
+        _LAST = scan = cls(raw, low, budget)
+        return scan
 
     def finditer(self, pattern: re.Pattern[str], *, raw: bool = False) -> Iterator[re.Match[str]]:
         """Every match in the whole text (one pass, charged once)."""
@@ -132,6 +139,9 @@ class Scan:
     def gap(self, left: Word, right: Word) -> str:
         """What stands between two words (usually one space)."""
         return self.raw[left.end : right.start]
+
+
+_LAST: Scan | None = None
 
 
 def word_tuple(text: str) -> tuple[str, ...]:
