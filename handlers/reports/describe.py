@@ -89,7 +89,7 @@ _ENGINE_BEFORE = words("vehicles", "engine", "before")
 _ENGINE_AFTER = words("vehicles", "engine", "after")
 _ENGINE_ARTICLES = words("vehicles", "engine", "articles")
 _VEHICLE_BEFORE_ARTICLE = words("vehicles", "engine", "vehicle_before_article")
-_VEHICLE_COLOUR = re.compile(rf"(?:{_COLOUR}) $")
+_VEHICLE_COLOURS = words("vehicles", "colours", "words")
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,7 @@ def find_person(low: str, raw: str, budget: Budget | None = None) -> Person | No
     who = scan.search(_WHO)
     count, group = find_count(scan)
     person = Person(
-        who=who.group(1) if who else None,
+        who=who.group(1) if who else (group.split()[-1].lower() if group else None),
         behaviour=_all(_BEHAVIOUR, scan),
         clothing=_all(_CLOTHING, scan),
         build=_first(_BUILD, scan),
@@ -295,10 +295,12 @@ def _make_at(ws: list[Word], index: int) -> tuple[str, int] | None:
     return None
 
 
-def _colour_before(scan: Scan, word: Word) -> str | None:
-    start = max(0, word.start - 40)
-    match = scan.search(_VEHICLE_COLOUR, start, word.start)
-    return match.group().strip() if match else None
+def _colour_before(ws: list[Word], index: int) -> str | None:
+    """ "zwarte BMW", "witte vw golf", "white car": a colour word one or two words before."""
+    for before in (index - 1, index - 2):
+        if before >= 0 and ws[before].low in _VEHICLE_COLOURS:
+            return ws[before].low
+    return None
 
 
 def find_vehicle(low: str, budget: Budget | None = None) -> Vehicle | None:
@@ -317,7 +319,7 @@ def find_vehicle(low: str, budget: Budget | None = None) -> Vehicle | None:
             kind = _TYPES[word.low]
         else:
             continue
-        colour = colour or _colour_before(scan, word)
+        colour = colour or _colour_before(ws, index)
         if make is not None and kind is not None:
             break
     if make is None and kind is None:

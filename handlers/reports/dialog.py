@@ -19,7 +19,7 @@ from handlers.reports.draft import MAX_FIELD, Draft
 from handlers.reports.filing import bel_112_first, file_report, incident_called
 from handlers.reports.location import GENERIC, find_place
 from handlers.reports.parser import find_called_112, find_category, find_direction, parse
-from handlers.reports.plates import find_plates
+from handlers.reports.plates import find_partial_plate, find_plates
 from handlers.reports.text import Text, tidy
 from handlers.reports.timeexpr import find_time
 from handlers.services import Services
@@ -197,9 +197,11 @@ async def _answer(
         draft = draft.with_(person={**data, "text": tidy(text.raw)[:MAX_FIELD]})
     elif step == "vehicle":
         vehicle, plates = find_vehicle(text.low), find_plates(text.raw)
-        data = vehicle.to_json_dict() if vehicle else {}
+        seen = vehicle.to_json_dict() if vehicle else {}
+        if not plates and (partial := find_partial_plate(text.raw)):
+            seen["plate_partial"] = partial  # "begon met 12-": a part of the plate helps too
         draft = draft.with_(
-            vehicle={**data, "text": tidy(text.raw)[:MAX_FIELD]},
+            vehicle={**seen, "text": tidy(text.raw)[:MAX_FIELD]},
             licence_plate=plates[0].text if plates else draft.licence_plate,
         )
     elif step == "direction":

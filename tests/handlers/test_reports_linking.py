@@ -173,3 +173,19 @@ async def test_a_report_that_names_the_card_joins_it(console: ConsoleHarness, ap
     joined = await console.text("/melding Over M-0001: de man loopt nu bij de Krommedijk 40")
     assert "(bijgewerkt): 🚨 Melding M-0001" in joined
     assert await _links(app) == [("M-0001", None), ("M-0002", 1)]
+
+
+async def test_the_card_shows_a_partial_plate_and_a_later_full_plate_must_fit_it(
+    console: ConsoleHarness, app: App
+) -> None:
+    await _krispijn(console)
+    await console.say(":als Piet")
+    card = await console.text("/melding Verdachte witte bestelbus bij de Reeweg 4, kenteken begon met 12-")
+    assert "Kenteken (deel): 12-…" in card
+    assert "Voertuig: witte, bestelbus" in card
+    await console.say(":als Karin")
+    other = await console.text("/melding Verdachte witte bestelbus GX-12-BZ bij de Reeweg 4")
+    assert "Melding M-0002 ·" in other and "(bijgewerkt)" not in other  # GX-… does not start with 12
+    fits = await console.text("/melding Verdachte witte bestelbus 12-BDF-3 bij de Reeweg 4")
+    assert "(bijgewerkt): 🚨 Melding M-0001" in fits
+    assert await _links(app) == [("M-0001", None), ("M-0002", None), ("M-0003", 1)]
