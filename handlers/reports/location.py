@@ -200,8 +200,8 @@ def _street_span(places: _Places, index: int, number_follows: bool) -> _Span | N
     """A street name containing word ``index`` as its first (known names) or street word."""
     if known := places.phrase_at(index, _STREETS):
         single_common = known.first == known.last and known.name.lower() in _SUFFIX_SET
-        if not single_common or places.capital(index):
-            return known
+        if not single_common or places.capital(index) or number_follows:
+            return known  # "Singel 200", "singel 200"; but "grijze vest" is clothing
     word = places.words[index]
     if _street_word(word.low):
         first = _extend_left(places, index)

@@ -203,3 +203,26 @@ def test_parse_json_keeps_its_keys_and_adds_details() -> None:
     assert data["licence_plate"] is None
     person = data["person"]
     assert isinstance(person, dict) and person["count"] == 2 and person["objects"] == ["zaklamp"]
+
+
+def test_every_known_street_is_found_in_lower_case_with_a_number() -> None:
+    from handlers.reports.tables import table
+
+    missed = []
+    for street in table("places")["streets"]:
+        if any(ch.isdigit() for ch in street):
+            continue
+        place = parse(f"inbraak {street.lower()} 7", NOW).location
+        if place is None or place.street is None or place.street.lower() != street.lower():
+            missed.append((street, place.street if place else None))
+    assert missed == []
+
+
+def test_tables_hold_no_word_twice() -> None:
+    from handlers.reports.tables import table
+
+    places = table("places")
+    for name in ("suffixes", "streets", "landmarks", "spots", "areas", "not_streets"):
+        values = [str(v).lower() for v in places[name]]
+        assert sorted(v for v in set(values) if values.count(v) > 1) == [], name
+    assert not {s.lower() for s in places["landmarks"]} & {s.lower() for s in places["spots"]}
