@@ -303,9 +303,9 @@ def _colour_before(ws: list[Word], index: int) -> str | None:
     return None
 
 
-def find_vehicle(low: str, budget: Budget | None = None) -> Vehicle | None:
+def find_vehicle(low: str, budget: Budget | None = None, raw: str | None = None) -> Vehicle | None:
     """Make, colour and type of the first vehicle mentioned (types in the plural are ignored)."""
-    scan = Scan.of(low, low, budget)
+    scan = Scan.of(low, raw if raw is not None else low, budget)
     ws = scan.words()
     make = colour = kind = None
     for index, word in enumerate(ws):

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Zero-width characters and bidi controls carry no meaning for us but split words invisibly.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
@@ -76,9 +77,8 @@ class Text:
         return cls(norm, _lower_same_length(norm))
 
 
-@dataclass(frozen=True)
-class Word:
-    """One word of a message: its span and its lower-cased form."""
+class Word(NamedTuple):
+    """One word of a message: its span and its lower-cased form (a tuple: messages have many)."""
 
     start: int
     end: int
@@ -132,7 +132,7 @@ class Scan:
     def words(self) -> list[Word]:
         """The words of the message, computed once and shared by the extractors."""
         if self._words is None:
-            self._words = [Word(m.start(), m.end(), m.group()) for m in self.finditer(_WORD)]
+            self._words = [Word(*m.span(), m.group()) for m in self.finditer(_WORD)]
             self.budget.charge(len(self._words))
         return self._words
 
