@@ -22,6 +22,7 @@ _SUFFIXES = tuple(sorted(words("places", "suffixes"), key=len, reverse=True))
 _SUFFIX_SET = frozenset(_SUFFIXES)
 _SUFFIX_LENGTHS = tuple(sorted({len(suffix) for suffix in _SUFFIXES}))
 _COMPASS = words("places", "compass")
+_ENGLISH_TYPES = words("places", "english_types")
 _NOT_STREETS = words("places", "not_streets")
 _NOT_STREET_ENDINGS = tuple(words("places", "not_street_endings"))
 _NOT_TOWNS = words("places", "not_towns")
@@ -206,6 +207,14 @@ def _street_span(places: _Places, index: int, number_follows: bool) -> _Span | N
     if _street_word(word.low):
         first = _extend_left(places, index)
         return _Span(first, index, places.raw_text(_Span(first, index, "")))
+    if word.low in _ENGLISH_TYPES and places.capital(index) and index > 0:
+        before = index - 1
+        if (
+            places.capital(before)
+            and places.joined(before, index)
+            and places.words[before].low not in _STARTERS
+        ):
+            return _Span(before, index, places.raw_text(_Span(before, index, "")))
     if word.low in _SUFFIX_SET and places.capital(index):
         last = _extend_right(places, index)
         if last > index or number_follows:

@@ -40,7 +40,8 @@ _STOP = (
 )
 _TARGET = rf"((?:(?!{_STOP}(?!\w))[^\s,.;:!?()]{{1,40}})(?: (?!{_STOP}(?!\w))[^\s,.;:!?()]{{1,40}}){{0,4}})"
 _DIRECTION = re.compile(
-    r"(?<!\w)(?:in de richting van|in (?:de )?richting|richting|naar de kant van"
+    r"(?<!\w)(?<!onbekende )(?<!andere )(?<!dezelfde )(?<!welke )"
+    r"(?:in de richting van|in (?:de )?richting|richting|naar de kant van"
     r"|(?:weg|ervandoor|vandoor|gevlucht|rende|renden|rent|vluchtte|vluchtten|reed|reden|fietste|fietsten"
     r"|scheurde|scheurden|liep|liepen)(?: weg)? naar"
     r"|in the direction of|heading (?:towards|toward|to|for)|headed (?:towards|toward|to|for)|towards"

@@ -43,6 +43,8 @@ PLACES: list[tuple[str, dict[str, Any] | None]] = [
     ("overlast in Sterrenburg", {"text": "Sterrenburg", "area": "Sterrenburg", "street": None}),
     ("bij de speeltuin hangen jongeren", {"landmark": "speeltuin", "street": None}),
     ("hier in de wijk", {"text": "hier in de wijk", "street": None}),
+    ("a man on Chatsworth Way at 11pm", {"text": "Chatsworth Way"}),
+    ("someone in my garden", {"spot": "garden", "street": None}),
     # Not places.
     ("man met grijze vest", None),
     ("ze zijn onderweg", None),
@@ -157,6 +159,7 @@ DIRECTIONS: list[tuple[str, str | None]] = [
     ("heading towards the park", "park"),
     ("drove off towards Zwijndrecht", "Zwijndrecht"),
     ("rende weg", None),
+    ("in onbekende richting vertrokken", None),
 ]
 
 
