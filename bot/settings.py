@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     max_text_length: int = Field(default=4096, ge=100, le=100_000)
     # Reports of one incident filed within this many minutes share one card (issue 4).
     report_link_window_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # ... and only when their places agree: shared locations within this many metres (issue 10).
+    report_link_distance_metres: int = Field(default=300, ge=10, le=5000)
     # Suspect details (person, vehicle, plate, direction, free text) are erased after this many days.
     suspect_data_retention_days: int = Field(default=30, ge=1, le=3650)
     log_level: str = "INFO"

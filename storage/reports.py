@@ -145,6 +145,24 @@ async def link_candidates(session: AsyncSession, area_id: int, since: datetime) 
     return list(rows)
 
 
+async def incident_rows(
+    session: AsyncSession, root_ids: list[int]
+) -> dict[int, list[tuple[Report, ReportSuspect | None]]]:
+    """Every member of these incidents with its suspect details, per root id, in one query."""
+    if not root_ids:
+        return {}
+    rows = await session.execute(
+        select(Report, ReportSuspect)
+        .outerjoin(ReportSuspect, ReportSuspect.report_id == Report.id)
+        .where(Report.id.in_(root_ids) | Report.incident_id.in_(root_ids))
+        .order_by(Report.id)
+    )
+    grouped: dict[int, list[tuple[Report, ReportSuspect | None]]] = {root: [] for root in root_ids}
+    for report, suspect in rows.tuples():
+        grouped[report.incident_id or report.id].append((report, suspect))
+    return grouped
+
+
 async def open_reports(session: AsyncSession, area_ids: list[int]) -> list[Report]:
     rows = await session.scalars(
         select(Report)

@@ -43,6 +43,9 @@ class Card:
     called: bool
     seen: int
     near: Msg | None = None  # the buurt of a shared location
+    people: int | None = None
+    objects: str | None = None
+    plate_partial: str | None = None
 
 
 def card_track(root: Report) -> str:
@@ -66,7 +69,7 @@ def describe_person(person: dict[str, Any] | None) -> str | None:
     if any(parts):
         parts.extend(person.get("appearance") or [])
     details = _join(parts)
-    who = person.get("who")
+    who = person.get("group") or person.get("who")
     if who and who != "iemand":
         return f"{who} – {details}" if details else str(who)
     return details or None
@@ -78,6 +81,21 @@ def describe_vehicle(vehicle: dict[str, Any] | None) -> str | None:
     if vehicle.get("text"):
         return str(vehicle["text"])
     return _join([vehicle.get("colour"), vehicle.get("make"), vehicle.get("type")]) or None
+
+
+def person_count(person: dict[str, Any] | None) -> int | None:
+    count = person.get("count") if person else None
+    return count if isinstance(count, int) and count > 0 else None
+
+
+def person_objects(person: dict[str, Any] | None) -> list[str]:
+    objects = person.get("objects") if person else None
+    return [str(item) for item in objects] if isinstance(objects, list) else []
+
+
+def plate_partial(vehicle: dict[str, Any] | None) -> str | None:
+    value = vehicle.get("plate_partial") if vehicle else None
+    return str(value) if value else None
 
 
 def place_text(report: Report, near: Msg | None = None) -> str | Msg | None:
@@ -120,6 +138,9 @@ async def load_card(session: AsyncSession, root: Report) -> Card:
         called=called_taps > 0 or any(m.called_112 for m in members),
         seen=await tap_count(session, root.id, TapKind.SEEN),
         near=await _near(session, members),
+        people=max((c for s in suspects if (c := person_count(s.person))), default=None),
+        objects=_join(list(dict.fromkeys(o for s in suspects for o in person_objects(s.person)))) or None,
+        plate_partial=_first([plate_partial(s.vehicle) for s in suspects]),
     )
 
 
@@ -145,8 +166,11 @@ def _lines(card: Card, tz: tzinfo) -> list[Msg]:
         Msg.of("reports.card.time", time=time_text(root, tz)),
         Msg.of("reports.card.place", place=place) if place else Msg.of("reports.card.place_unknown"),
     ]
+    if card.people and card.people > 1:
+        lines.append(Msg.of("reports.card.people", count=card.people))
     details = {
         "person": card.person,
+        "objects": card.objects,
         "vehicle": card.vehicle,
         "plate": card.plate,
         "direction": card.direction,
@@ -154,6 +178,8 @@ def _lines(card: Card, tz: tzinfo) -> list[Msg]:
     for key, value in details.items():
         if value:
             lines.append(Msg.of(f"reports.card.{key}", **{key: value}))
+    if card.plate_partial and not card.plate:
+        lines.append(Msg.of("reports.card.plate_partial", plate=card.plate_partial))
     lines.append(Msg.of("reports.card.called_yes" if card.called else "reports.card.called_no"))
     if card.seen:
         lines.append(Msg.of("reports.card.confirmations", count=card.seen))

@@ -19,7 +19,7 @@ from handlers.reports.draft import MAX_FIELD, Draft
 from handlers.reports.filing import bel_112_first, file_report, incident_called
 from handlers.reports.location import GENERIC, find_place
 from handlers.reports.parser import find_called_112, find_category, find_direction, parse
-from handlers.reports.plates import find_plates
+from handlers.reports.plates import find_partial_plate, find_plates
 from handlers.reports.text import Text, tidy
 from handlers.reports.timeexpr import find_time
 from handlers.reports.unseen import no_group_replies
@@ -200,9 +200,11 @@ async def _answer(
         draft = draft.with_(person={**data, "text": tidy(text.raw)[:MAX_FIELD]})
     elif step == "vehicle":
         vehicle, plates = find_vehicle(text.low), find_plates(text.raw)
-        data = vehicle.to_json_dict() if vehicle else {}
+        seen = vehicle.to_json_dict() if vehicle else {}
+        if not plates and (partial := find_partial_plate(text.raw)):
+            seen["plate_partial"] = partial  # "begon met 12-": a part of the plate helps too
         draft = draft.with_(
-            vehicle={**data, "text": tidy(text.raw)[:MAX_FIELD]},
+            vehicle={**seen, "text": tidy(text.raw)[:MAX_FIELD]},
             licence_plate=plates[0].text if plates else draft.licence_plate,
         )
     elif step == "direction":
@@ -227,7 +229,9 @@ def _where(draft: Draft, incoming: Incoming, text: Text) -> Draft:
         )
     place = find_place(text.low, text.raw)
     if place is not None and place.street:
-        return draft.with_(place=place.text, street=place.street, house_number=place.house_number)
+        return draft.with_(place=place.text, street=place.street_label, house_number=place.house_number)
+    if place is not None and place.text != GENERIC:  # a landmark or a wijk: kept as named
+        return draft.with_(place=place.text, street=place.text)
     if place is not None:
         return draft.with_(place=GENERIC, street=None)
     return draft.with_(place=tidy(text.raw)[:MAX_FIELD] or None, street=tidy(text.raw)[:MAX_FIELD] or None)

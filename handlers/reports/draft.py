@@ -67,12 +67,12 @@ class Draft:
         return cls(
             category=(parsed.category or Category.ANDERS).value,
             place=place.text[:MAX_FIELD] if place else None,
-            street=place.street[:MAX_FIELD] if place and place.street else None,
+            street=place.street_label[:MAX_FIELD] if place and place.street_label else None,
             house_number=place.house_number[:20] if place and place.house_number else None,
             occurred_at=parsed.time.at.isoformat() if parsed.time else None,
             time_phrase=parsed.time.phrase[:100] if parsed.time else None,
             person=parsed.person.to_json_dict() if parsed.person else None,
-            vehicle=parsed.vehicle.to_json_dict() if parsed.vehicle else None,
+            vehicle=_vehicle(parsed),
             licence_plate=parsed.licence_plate,
             direction=parsed.direction[:MAX_FIELD] if parsed.direction else None,
             called_112=parsed.called_112,
@@ -84,6 +84,14 @@ class Draft:
         """Keep the resident's own words (for coordinators; purged with the suspect details)."""
         joined = "\n".join(part for part in (self.free_text, Text.of(text).raw) if part)
         return self.with_(free_text=joined[:MAX_FREE_TEXT] or None)
+
+
+def _vehicle(parsed: ParsedReport) -> dict[str, Any] | None:
+    """The vehicle's details, with the part of a plate a witness saw ("12-…") when that is all."""
+    data = parsed.vehicle.to_json_dict() if parsed.vehicle else {}
+    if parsed.plate_partial:
+        data["plate_partial"] = parsed.plate_partial
+    return data or None
 
 
 def generic_place() -> str:

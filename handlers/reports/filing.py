@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +10,7 @@ from handlers.places.relay import offer_report
 from handlers.reports.cards import card_replies
 from handlers.reports.categories import Category, compatible
 from handlers.reports.draft import Draft
+from handlers.reports.linking import DEFAULT_DISTANCE_M, OpenIncident, Sighting, joins, refers_to, sighting
 from handlers.services import Services
 from handlers.types import Reply
 from storage.models import Chat, Person
@@ -21,43 +21,61 @@ from storage.reports import (
     TapKind,
     add_report,
     incident_members,
+    incident_rows,
     link_candidates,
     tap_count,
 )
 
-# Two shared locations further apart than this are different incidents.
-NEARBY_METRES = 500.0
+
+def sighting_of(report: Report, suspect: ReportSuspect | None) -> Sighting:
+    """What linking compares of a stored report and its suspect details."""
+    return sighting(
+        report.street,
+        report.house_number,
+        report.latitude,
+        report.longitude,
+        plate=suspect.licence_plate if suspect else None,
+        vehicle=suspect.vehicle if suspect else None,
+        person=suspect.person if suspect else None,
+        direction=suspect.direction if suspect else None,
+        called_112=report.called_112,
+    )
 
 
-def _distance_m(a: Report, b: Report) -> float:
-    assert a.latitude is not None and a.longitude is not None
-    assert b.latitude is not None and b.longitude is not None
-    lat = math.radians((a.latitude + b.latitude) / 2)
-    dx = math.radians(b.longitude - a.longitude) * math.cos(lat)
-    dy = math.radians(b.latitude - a.latitude)
-    return 6_371_000 * math.hypot(dx, dy)
-
-
-def nearby(a: Report, b: Report) -> bool:
-    """Same street, or shared locations close together; unknown places do not keep reports apart."""
-    if a.street and b.street:
-        return a.street.casefold() == b.street.casefold()
-    if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
-        return _distance_m(a, b) <= NEARBY_METRES
-    return True
+async def open_incidents(
+    session: AsyncSession, area_id: int, since: datetime
+) -> list[tuple[Report, OpenIncident]]:
+    """The area's open incidents filed since ``since`` (newest first), with their sightings."""
+    roots = await link_candidates(session, area_id, since)
+    rows = await incident_rows(session, [root.id for root in roots])
+    return [
+        (root, OpenIncident(root.short_id, tuple(sighting_of(r, s) for r, s in rows.get(root.id, []))))
+        for root in roots
+    ]
 
 
 async def find_incident(
-    session: AsyncSession, report: Report, window: timedelta, now: datetime
+    session: AsyncSession,
+    report: Report,
+    window: timedelta,
+    now: datetime,
+    *,
+    suspect: ReportSuspect | None = None,
+    text: str | None = None,
+    max_distance_m: float = DEFAULT_DISTANCE_M,
 ) -> Report | None:
-    """The open incident this new report most likely belongs to, or None."""
+    """The open incident this new report belongs to: places agree and no plate or vehicle differs."""
     if report.area_id is None:
         return None
-    for candidate in await link_candidates(session, report.area_id, now - window):
-        if candidate.id == report.id:
+    new = sighting_of(report, suspect)
+    for root, incident in await open_incidents(session, report.area_id, now - window):
+        if root.id == report.id:
             continue
-        if compatible(Category(candidate.category), Category(report.category)) and nearby(candidate, report):
-            return candidate
+        refers = refers_to(text, root.short_id)
+        if not refers and not compatible(Category(root.category), Category(report.category)):
+            continue
+        if joins(new, incident.sightings, max_distance_m=max_distance_m, refers=refers):
+            return root
     return None
 
 
@@ -105,14 +123,22 @@ async def file_report(
     chat: Chat | None,
     reporter: Person | None,
     source: str,
+    incident: Report | None = None,
 ) -> tuple[Report, Report, list[Reply]]:
-    """Store the report; returns it, the incident root, and the card replies (new card or edits)."""
+    """Store the report; returns it, the incident root, and the card replies (new card or edits).
+
+    ``incident``: the open incident this report is already known to belong to (a second witness).
+    """
     now = services.clock.now()
     report = _report(draft, area_id, chat, reporter, source, now)
     await place_report(session, services, report)
-    await add_report(session, report, _suspect(draft))
+    suspect = _suspect(draft)
+    await add_report(session, report, suspect)
     window = timedelta(minutes=services.settings.report_link_window_minutes)
-    root = await find_incident(session, report, window, now)
+    distance = float(services.settings.report_link_distance_metres)
+    root = incident or await find_incident(
+        session, report, window, now, suspect=suspect, text=draft.free_text, max_distance_m=distance
+    )
     relays = await offer_report(session, services, report) if draft.urgent(now) else []
     if root is None:
         cards = await card_replies(session, report, services.settings.tz, edit=False)

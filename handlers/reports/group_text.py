@@ -1,5 +1,6 @@
 """Free text in a group: a SAAR message becomes a report, a doubtful one is asked about, chatter and
 thanks get no answer at all. Photos get a short reminder that photos of people go to the police.
+A second witness's details ("…112 gebeld, rode pet") about an open nearby incident join its card.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Actor, known, resolve_actor
 from handlers.reports.draft import Draft
-from handlers.reports.filing import bel_112_first, file_report, incident_called
+from handlers.reports.filing import bel_112_first, file_report, incident_called, open_incidents
+from handlers.reports.linking import could_follow_up, follows_up
 from handlers.reports.recognise import Recognition, Verdict, classify
 from handlers.reports.text import Text
 from handlers.services import Services
 from handlers.types import Button, Incoming, Msg, Reply
 from storage.dialogs import current_dialog, end_dialog, save_dialog
 from storage.models import AppState, DialogState
+from storage.reports import Report
 
 QUESTION = "melding_vraag"
 # One photo reminder per group in this window: an album of ten photos gets one reminder.
@@ -42,7 +45,9 @@ async def recognise(incoming: Incoming, services: Services) -> list[Reply] | Non
         return None
     recognition = classify(incoming.text, services.clock.now(), services.settings.tz)
     if recognition.verdict is Verdict.CHATTER:
-        return None
+        if not could_follow_up(recognition.report):
+            return None
+        return await _follow_up_only(incoming, services, recognition)
     quick = _without_database(incoming, services, recognition)
     if quick is not None:
         return quick
@@ -51,6 +56,37 @@ async def recognise(incoming: Incoming, services: Services) -> list[Reply] | Non
         replies = await _handle(session, services, actor, incoming, recognition)
         await session.commit()
     return replies
+
+
+async def _follow_up_only(
+    incoming: Incoming, services: Services, recognition: Recognition
+) -> list[Reply] | None:
+    """Details too thin to be a report alone: they join an open incident, or are not ours (None)."""
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        replies = await _as_follow_up(session, services, actor, incoming, recognition)
+        await session.commit()
+    return replies
+
+
+async def _as_follow_up(
+    session: AsyncSession, services: Services, actor: Actor, incoming: Incoming, recognition: Recognition
+) -> list[Reply] | None:
+    """File the message as a second witness of the newest open incident it fits; else None."""
+    parsed = recognition.report
+    area_id = actor.chat.area_id
+    if actor.person is None or area_id is None:
+        return None
+    if parsed.person is not None and parsed.person.appearance_only:
+        return None
+    now = services.clock.now()
+    since = now - timedelta(minutes=services.settings.report_link_window_minutes)
+    distance = float(services.settings.report_link_distance_metres)
+    for root, incident in await open_incidents(session, area_id, since):
+        if follows_up(parsed, incoming.text, incident, distance):
+            draft = Draft.from_parsed(parsed, incoming.text).with_(area_id=area_id, category=root.category)
+            return await _file(session, services, actor, draft, "group_text", incident=root)
+    return None
 
 
 def _without_database(incoming: Incoming, services: Services, recognition: Recognition) -> list[Reply] | None:
@@ -76,6 +112,8 @@ async def _handle(
     draft = Draft.from_parsed(parsed, incoming.text).with_(area_id=actor.chat.area_id)
     if verdict is Verdict.REPORT:
         return await _file(session, services, actor, draft, "group_text")
+    if (linked := await _as_follow_up(session, services, actor, incoming, recognition)) is not None:
+        return linked
     expires = services.clock.now() + timedelta(minutes=services.settings.dialog_timeout_minutes)
     await save_dialog(
         session, actor.chat.id, actor.person.id, QUESTION, "ask", {"draft": draft.to_data()}, expires
@@ -90,10 +128,22 @@ async def _handle(
 
 
 async def _file(
-    session: AsyncSession, services: Services, actor: Actor, draft: Draft, source: str
+    session: AsyncSession,
+    services: Services,
+    actor: Actor,
+    draft: Draft,
+    source: str,
+    incident: Report | None = None,
 ) -> list[Reply]:
     _, root, cards = await file_report(
-        session, services, draft, area_id=draft.area_id, chat=actor.chat, reporter=actor.person, source=source
+        session,
+        services,
+        draft,
+        area_id=draft.area_id,
+        chat=actor.chat,
+        reporter=actor.person,
+        source=source,
+        incident=incident,
     )
     return [*bel_112_first(draft, services.clock.now(), await incident_called(session, root)), *cards]
 
