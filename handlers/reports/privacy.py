@@ -4,6 +4,8 @@ and the daily purge erases suspect details after ``SUSPECT_DATA_RETENTION_DAYS``
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +13,7 @@ from handlers.access import resolve_actor
 from handlers.services import Services
 from handlers.types import Button, Incoming, Msg, Reply
 from storage.models import Area, Chat, DialogState, Person, Role
+from storage.patrols import erase_old_observations
 from storage.reports import anonymise, purge_suspect_data, reports_by, taps_by
 
 REPORT_DIALOGS = ("melding", "melding_vraag")
@@ -106,6 +109,10 @@ async def purge(services: Services) -> int:
     async with services.db() as session:
         now = services.clock.now()
         count = await purge_suspect_data(session, now, services.settings.suspect_data_retention_days)
+        # Patrol observations hold walkers' words too (issue 16): same retention.
+        await erase_old_observations(
+            session, now - timedelta(days=services.settings.suspect_data_retention_days)
+        )
         # Unfinished report dialogs hold a resident's words too; expired ones go now, not on sight.
         await session.execute(
             delete(DialogState).where(DialogState.name.in_(REPORT_DIALOGS), DialogState.expires_at < now)
