@@ -284,6 +284,16 @@ async def _answer_row(session: AsyncSession, round_id: int, person_id: int) -> P
     return row
 
 
+async def try_seat(session: AsyncSession, round_id: int, person_id: int, seat: int, now: datetime) -> bool:
+    """The single conditional INSERT of a sign-up: False when the seat (or the person) is taken,
+    also by a transaction that commits while this one waits for it."""
+    statement = _insert(session, PatrolSignup).values(
+        round_id=round_id, person_id=person_id, seat=seat, answer=Answer.YES, answered_at=now
+    )
+    result = await session.execute(statement.on_conflict_do_nothing().returning(PatrolSignup.id))
+    return result.scalar_one_or_none() is not None
+
+
 async def take_seat(
     session: AsyncSession, round_id: int, person_id: int, seats: int, now: datetime
 ) -> SignUp:
@@ -307,15 +317,10 @@ async def take_seat(
         free = [seat for seat in range(1, seats + 1) if seat not in taken]
         if not free:
             return SignUp.FULL
-        statement = _insert(session, PatrolSignup).values(
-            round_id=round_id, person_id=person_id, seat=free[0], answer=Answer.YES, answered_at=now
-        )
-        result = await session.execute(statement.on_conflict_do_nothing().returning(PatrolSignup.id))
-        if result.scalar_one_or_none() is not None:
+        if await try_seat(session, round_id, person_id, free[0], now):
             return SignUp.TAKEN
-        mine = await _answer_row(session, round_id, person_id)
-        if mine is not None:  # the same person, twice at once (a double tap on two devices)
-            return SignUp.ALREADY
+        if await _answer_row(session, round_id, person_id) is not None:
+            return SignUp.ALREADY  # the same person, twice at once (a double tap on two devices)
     return SignUp.FULL
 
 
