@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, resolve_actor
+from handlers.access import Actor, known, resolve_actor
 from handlers.referrals.recognise import recognise as recognise_situation
 from handlers.reports.draft import Draft
 from handlers.reports.filing import bel_112_first, file_report, incident_called
@@ -33,7 +33,11 @@ async def observe(incoming: Incoming, services: Services) -> list[Reply] | None:
     text = incoming.text.strip()
     if not text or is_chatter(text):
         return None
+    cached = known(incoming, services)
     async with services.db() as session:
+        person_id = cached.person.id if cached is not None and cached.person is not None else None
+        if person_id is not None and not await person_rounds(session, person_id, (RoundStatus.STARTED,)):
+            return None  # the common case, known from the row cache: one indexed query
         actor = await resolve_actor(session, incoming, services)
         if actor.person is None:
             return None

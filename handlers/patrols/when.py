@@ -35,7 +35,7 @@ _FILLER = frozenset({"elke", "iedere", "op", "en", "every", "and", "on", "om", "
 _RELATIVE = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorgen": 2}
 _LIMIT = re.compile(r"\b(min(?:imaal|imum)?|max(?:imaal|imum)?)\s*[:=]?\s*(\d{1,3})\b")
 _TIMES = re.compile(
-    r"(\d{1,2})(?:[:.](\d{2}))?\s*(?:-|–|tot|to|until)\s*(\d{1,2})(?:[:.](\d{2}))?(?:\s*uur)?"
+    r"(?<![\d-])(\d{1,2})[:.](\d{2})\s*(?:-|–|tot|to|until)\s*(\d{1,2})(?:[:.](\d{2}))?(?:\s*uur)?"
 )
 _DATE = re.compile(r"^(\d{1,2})[-/](\d{1,2})(?:[-/](\d{2,4}))?$")
 
@@ -93,7 +93,7 @@ def _limits(low: str) -> tuple[tuple[int, int], str]:
 
 def _span(match: re.Match[str]) -> tuple[time, int]:
     try:
-        start = time(int(match[1]), int(match[2] or 0))
+        start = time(int(match[1]), int(match[2]))
         end = time(int(match[3]), int(match[4] or 0))
     except ValueError:
         raise WhenError("patrols.when.no_time") from None

@@ -1,0 +1,134 @@
+"""The patrol tick and the rules around a round: reminders once with two workers, the minimum of
+walkers flagged 3 hours before, "nooit alleen", the start window, a full round, "Ik kan niet"."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.app import App, build_app
+from bot.settings import Settings
+from handlers.clock import FakeClock
+from handlers.patrols.jobs import tick
+from storage.models import OutboxMessage
+from storage.patrols import PatrolRound, RoundStatus
+from tests.harness import ConsoleHarness
+
+MONDAY_NOON = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)  # 12:00 in Dordrecht
+TUESDAY_8PM = datetime(2026, 12, 1, 19, 0, tzinfo=UTC)  # 20:00 in Dordrecht
+
+
+async def _team(console: ConsoleHarness, clock: FakeClock) -> None:
+    """Ans (coordinator, teamleider, with a private chat) and the team's group for Krispijn."""
+    clock.set(MONDAY_NOON)
+    await console.say(":als Ans coordinator Krispijn", ":prive", "/start")
+    await console.say(":groep Team Krispijn", "/wijk Krispijn", "/team nieuw Noord Krispijn")
+    await console.say("/team leider Noord Ans")
+
+
+async def _sign_up(console: ConsoleHarness, *names: str) -> str:
+    """Each presses "Ik loop mee" on the group's last sign-up message."""
+    said = []
+    for name in names:
+        await console.say(f":als {name}")
+        said.append(await console.text("1"))
+    return "\n".join(said)
+
+
+async def _keys(app: App, like: str) -> list[str]:
+    async with app.services.db() as session:
+        rows = await session.scalars(
+            select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.like(like))
+        )
+        return sorted(rows)
+
+
+async def test_reminders_are_sent_once_with_two_workers(
+    console: ConsoleHarness, app: App, clock: FakeClock, settings: Settings
+) -> None:
+    await _team(console, clock)
+    await console.say("/ronde nieuw Krispijn morgen 20:00-22:00")
+    await _sign_up(console, "Piet", "Karin")
+    second = build_app(settings, clock=clock)  # another worker on the same database
+    try:
+        clock.set(datetime(2026, 12, 1, 17, 0, tzinfo=UTC))  # 18:00: two hours before
+        await asyncio.gather(tick(app.services), tick(second.services))
+        await asyncio.gather(tick(app.services), tick(second.services))
+        assert len(await _keys(app, "patrol:remind:%:120")) == 2
+        clock.set(datetime(2026, 12, 1, 18, 50, tzinfo=UTC))  # 19:50
+        await asyncio.gather(tick(app.services), tick(second.services), tick(app.services))
+        assert len(await _keys(app, "patrol:remind:%:15")) == 2
+        clock.set(TUESDAY_8PM)  # started time: no more reminders
+        await asyncio.gather(tick(app.services), tick(second.services))
+    finally:
+        await second.close()
+    printed = await console.text(":prive")
+    assert printed.count("⏰ Over 2 uur: ronde Krispijn, di 01-12 20:00–22:00.") == 2
+    assert printed.count("⏰ Over een kwartier") == 2
+    assert len(await _keys(app, "patrol:remind:%")) == 4
+
+
+async def test_short_round_is_flagged_and_never_starts_with_one_walker(
+    console: ConsoleHarness, app: App, clock: FakeClock
+) -> None:
+    await _team(console, clock)
+    await console.say("/ronde nieuw Krispijn morgen 20:00-22:00 min 3")
+    await _sign_up(console, "Piet")  # alone on the 20:00 round
+    await console.say(":als Ans", "/ronde nieuw Krispijn morgen 19:00-21:00")  # the round to join instead
+    await _sign_up(console, "Karin", "Joost")
+    clock.set(datetime(2026, 12, 1, 15, 30, tzinfo=UTC))  # 16:30: not yet 3 hours before 20:00
+    await tick(app.services)
+    assert await _keys(app, "patrol:short:%") == []
+    clock.set(datetime(2026, 12, 1, 16, 0, tzinfo=UTC))  # 17:00
+    await tick(app.services)
+    await tick(app.services)
+    flagged = await console.text(":prive")
+    assert (
+        "[privé Ans] buurtbot: ⚠️ Ronde Krispijn (di 01-12 20:00–22:00) heeft 1 van de minstens 3 lopers."
+        in flagged
+    )
+    assert (
+        "[privé Piet] buurtbot: Je bent nog de enige loper voor de ronde van di 01-12 20:00–22:00." in flagged
+    )
+    assert "Loop samen met de ronde in Krispijn op di 01-12 19:00–21:00 (2 lopers)" in flagged
+    assert flagged.count("⚠️ Ronde Krispijn") == 1  # the 19:00 round has 2 of its 2: not flagged
+
+    clock.set(datetime(2026, 12, 1, 19, 0, tzinfo=UTC))
+    await console.say(":als Piet")
+    refused = await console.text("/ronde start")
+    assert "Nooit alleen: een ronde begint pas met minstens 2 lopers." in refused
+    assert "Loop samen met de ronde in Krispijn op di 01-12 19:00–21:00" in refused
+    async with app.services.db() as session:
+        statuses = list(await session.scalars(select(PatrolRound.status).order_by(PatrolRound.starts_at)))
+    assert statuses == [RoundStatus.PLANNED, RoundStatus.PLANNED]
+
+
+async def test_start_window_full_round_and_declining(
+    console: ConsoleHarness, app: App, clock: FakeClock
+) -> None:
+    await _team(console, clock)
+    await console.say("/ronde nieuw Krispijn morgen 20:00-22:00 max 2")
+    await _sign_up(console, "Piet", "Karin")
+    full = await _sign_up(console, "Joost")
+    assert "[privé Joost] buurtbot: Deze ronde is al vol." in full
+    assert "Joost" not in full.split("Deze ronde is al vol.")[1]
+
+    await console.say(":als Karin")
+    declined = await console.text("2")  # "Ik kan niet": Karin's seat is free again
+    assert "Lopers (1/2): Piet" in declined and "Nog 1 nodig." in declined
+    joined = await _sign_up(console, "Joost")
+    assert "Lopers (2/2): Piet, Joost" in joined and "Vol." in joined
+
+    clock.set(datetime(2026, 12, 1, 18, 20, tzinfo=UTC))  # 19:20: 40 minutes before
+    await console.say(":als Piet")
+    early = await console.text("/ronde start")
+    assert "Je ronde is di 01-12 20:00–22:00. Starten kan vanaf 19:30." in early
+    clock.set(datetime(2026, 12, 1, 18, 30, tzinfo=UTC))  # 19:30
+    started = await console.text("/ronde start")
+    assert "De ronde is gestart." in started
+    assert "[privé Joost] buurtbot: Piet heeft de ronde gestart." in started
+    assert "[Team Krispijn] buurtbot (bijgewerkt): 🔦 Ronde Krispijn" in started  # buttons gone
+    late = await _sign_up(console, "Karin")
+    assert "Aanmelden voor deze ronde kan niet meer" in late
