@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.app import App, build_app
+from bot.campaign_scheduler import CampaignScheduler
 from bot.settings import Settings
 from handlers.clock import FakeClock
 from handlers.patrols.jobs import tick
@@ -132,3 +133,18 @@ async def test_start_window_full_round_and_declining(
     assert "[Team Krispijn] buurtbot (bijgewerkt): 🔦 Ronde Krispijn" in started  # buttons gone
     late = await _sign_up(console, "Karin")
     assert "Aanmelden voor deze ronde kan niet meer" in late
+
+
+async def test_the_scheduler_runs_the_patrol_tick_every_minute(
+    console: ConsoleHarness, app: App, clock: FakeClock
+) -> None:
+    await _team(console, clock)
+    await console.say("/ronde nieuw Krispijn morgen 20:00-22:00")
+    await _sign_up(console, "Piet", "Karin")
+    scheduler = CampaignScheduler(app.services)
+    scheduler.build()
+    job = next(job for job in scheduler.jobs() if job.id == "patrols:tick")
+    assert job.trigger.interval.total_seconds() == 60
+    clock.set(datetime(2026, 12, 1, 17, 30, tzinfo=UTC))  # 18:30
+    assert await job.func() == 2  # the two walkers' 2-hour reminders
+    assert await job.func() == 0
