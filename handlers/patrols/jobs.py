@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.patrols.manage import flag_buttons
 from handlers.patrols.plan import materialise_all
 from handlers.patrols.show import area_name, when
 from handlers.patrols.signup import ANNOUNCE_AHEAD, CALLBACK, announce
@@ -113,8 +114,9 @@ async def _flag_short(session: AsyncSession, services: Services, row: PatrolRoun
     for person in await leaders(session, row):
         chat = await reachable_private_chat(session, person)
         if chat is not None:
+            reply = Reply((flag, merge), buttons=flag_buttons(row, other is not None))
             queued += await services.outbox.enqueue(
-                session, chat, Reply((flag, merge)), f"patrol:short:{row.id}:{person.id}"
+                session, chat, reply, f"patrol:short:{row.id}:{person.id}"
             )
     if len(people) == 1:
         chat = await reachable_private_chat(session, people[0])

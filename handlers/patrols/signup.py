@@ -50,7 +50,9 @@ async def audience(session: AsyncSession, team: PatrolTeam) -> list[Chat]:
 async def signup_parts(session: AsyncSession, row: PatrolRound, tz: tzinfo) -> tuple[Msg, ...]:
     people = await walkers(session, row.id)
     need = row.min_walkers - len(people)
-    if need > 0:
+    if row.status != RoundStatus.PLANNED:
+        status = Msg.of(f"patrols.signup.{row.status}")
+    elif need > 0:
         status = Msg.of("patrols.signup.need", count=need)
     elif len(people) < row.max_walkers:
         status = Msg.of("patrols.signup.enough", free=row.max_walkers - len(people))

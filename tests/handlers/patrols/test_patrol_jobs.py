@@ -71,9 +71,8 @@ async def test_reminders_are_sent_once_with_two_workers(
     assert len(await _keys(app, "patrol:remind:%")) == 4
 
 
-async def test_short_round_is_flagged_and_never_starts_with_one_walker(
-    console: ConsoleHarness, app: App, clock: FakeClock
-) -> None:
+async def _short_round_flagged(console: ConsoleHarness, app: App, clock: FakeClock) -> str:
+    """Piet alone on the 20:00 round (min 3), Karin and Joost on 19:00; the 17:00 tick flags it."""
     await _team(console, clock)
     await console.say("/ronde nieuw Krispijn morgen 20:00-22:00 min 3")
     await _sign_up(console, "Piet")  # alone on the 20:00 round
@@ -85,7 +84,13 @@ async def test_short_round_is_flagged_and_never_starts_with_one_walker(
     clock.set(datetime(2026, 12, 1, 16, 0, tzinfo=UTC))  # 17:00
     await tick(app.services)
     await tick(app.services)
-    flagged = await console.text(":prive")
+    return await console.text(":prive")
+
+
+async def test_short_round_is_flagged_and_never_starts_with_one_walker(
+    console: ConsoleHarness, app: App, clock: FakeClock
+) -> None:
+    flagged = await _short_round_flagged(console, app, clock)
     assert (
         "[privé Ans] buurtbot: ⚠️ Ronde Krispijn (di 01-12 20:00–22:00) heeft 1 van de minstens 3 lopers."
         in flagged
@@ -148,3 +153,37 @@ async def test_the_scheduler_runs_the_patrol_tick_every_minute(
     clock.set(datetime(2026, 12, 1, 17, 30, tzinfo=UTC))  # 18:30
     assert await job.func() == 2  # the two walkers' 2-hour reminders
     assert await job.func() == 0
+
+
+async def test_teamleider_merges_the_short_round(console: ConsoleHarness, app: App, clock: FakeClock) -> None:
+    flagged = await _short_round_flagged(console, app, clock)
+    assert "[1] Samenvoegen" in flagged and "[2] Ronde afzeggen" in flagged
+    await console.say(":als Ans", ":prive")
+    merged = await console.text("1")
+    assert "1 lopers lopen nu mee met de ronde in Krispijn op di 01-12 19:00–21:00." in merged
+    assert "[privé Piet] buurtbot: Je ronde van di 01-12 20:00–22:00 is samengevoegd" in merged
+    assert "Lopers (3/4): Karin, Joost, Piet" in merged
+    assert "Afgezegd." in merged
+    async with app.services.db() as session:
+        statuses = list(await session.scalars(select(PatrolRound.status).order_by(PatrolRound.starts_at)))
+    assert statuses == [RoundStatus.PLANNED, RoundStatus.CANCELLED]
+    again = await console.text("1")  # the same button once more: nothing left to merge
+    assert "Deze ronde is al begonnen, gelopen of afgezegd." in again
+
+
+async def test_teamleider_cancels_the_short_round(
+    console: ConsoleHarness, app: App, clock: FakeClock
+) -> None:
+    await _short_round_flagged(console, app, clock)
+    await console.say(":als Ans", ":prive")
+    cancelled = await console.text("2")
+    assert "De ronde van di 01-12 20:00–22:00 is afgezegd." in cancelled
+    assert "[privé Piet] buurtbot: De ronde in Krispijn van di 01-12 20:00–22:00 is afgezegd" in cancelled
+    clock.set(datetime(2026, 12, 1, 17, 30, tzinfo=UTC))
+    await tick(app.services)
+    async with app.services.db() as session:
+        planned = await session.scalar(
+            select(PatrolRound.id).where(PatrolRound.status == RoundStatus.PLANNED)
+        )
+    reminded = await _keys(app, "patrol:remind:%")
+    assert len(reminded) == 2 and all(key.startswith(f"patrol:remind:{planned}:") for key in reminded)
