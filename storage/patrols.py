@@ -232,6 +232,17 @@ async def rounds_between(
     return list(await session.scalars(query.order_by(PatrolRound.starts_at, PatrolRound.id)))
 
 
+async def started_rounds(session: AsyncSession, ended_before: datetime) -> list[PatrolRound]:
+    """Rounds still marked started whose planned end lies before ``ended_before``."""
+    rows = await session.scalars(
+        select(PatrolRound)
+        .where(PatrolRound.status == RoundStatus.STARTED, PatrolRound.ends_at < ended_before)
+        .order_by(PatrolRound.id)
+        .with_for_update(skip_locked=True)
+    )
+    return list(rows)
+
+
 async def person_rounds(
     session: AsyncSession, person_id: int, statuses: tuple[str, ...]
 ) -> list[PatrolRound]:

@@ -17,17 +17,20 @@ from handlers.patrols.manage import flag_buttons
 from handlers.patrols.plan import materialise_all
 from handlers.patrols.show import area_name, when
 from handlers.patrols.signup import ANNOUNCE_AHEAD, CALLBACK, announce
-from handlers.patrols.walk import leaders, merge_candidate
+from handlers.patrols.walk import leaders, merge_candidate, send_summary, summary_parts
 from handlers.services import Services
 from handlers.types import Button, Msg, Reply
 from storage.chats import reachable_private_chat
 from storage.outbox import aware
-from storage.patrols import PatrolRound, RoundStatus, rounds_between, walkers
+from storage.patrols import PatrolRound, RoundStatus, rounds_between, started_rounds, walkers
 
 log = logging.getLogger(__name__)
 
 REMINDERS = (timedelta(hours=2), timedelta(minutes=15))
 SHORT_CHECK = timedelta(hours=3)
+# A started round nobody ended is closed this long after its planned end (its summary still goes out),
+# so a walker's later private messages are no longer taken as observations.
+FORGOTTEN_AFTER = timedelta(hours=1)
 
 
 async def tick(services: Services) -> int:
@@ -35,7 +38,7 @@ async def tick(services: Services) -> int:
     now = services.clock.now()
     async with services.db() as session:
         await materialise_all(session, now, services.settings.tz)
-        queued = 0
+        queued = await _close_forgotten(session, services, now)
         for row in await rounds_between(session, now, now + ANNOUNCE_AHEAD):
             if row.status != RoundStatus.PLANNED:
                 continue
@@ -127,4 +130,15 @@ async def _flag_short(session: AsyncSession, services: Services, row: PatrolRoun
             queued += await services.outbox.enqueue(
                 session, chat, alone, f"patrol:alone:{row.id}:{people[0].id}"
             )
+    return queued
+
+
+async def _close_forgotten(session: AsyncSession, services: Services, now: datetime) -> int:
+    """Started rounds past their end without /ronde einde: walked until the planned end."""
+    queued = 0
+    for row in await started_rounds(session, now - FORGOTTEN_AFTER):
+        row.status, row.ended_at = RoundStatus.WALKED, row.ends_at
+        await session.flush()
+        chats = await send_summary(session, services, row, await summary_parts(session, services, row))
+        queued += len(chats)
     return queued

@@ -155,7 +155,7 @@ async def end_round(incoming: Incoming, services: Services, subject: str = "") -
         await session.flush()
         await _tell_walkers(session, services, row, actor.person, "ended")
         summary = await summary_parts(session, services, row)
-        sent_to = await _send_summary(session, services, row, summary)
+        sent_to = await send_summary(session, services, row, summary)
         own = await reachable_private_chat(session, actor.person)
         replies = [_private(Msg.of("patrols.walk.ended"))]
         if own is None or own.id not in sent_to:  # a walker who is not the teamleider: their own copy
@@ -180,7 +180,7 @@ async def leaders(session: AsyncSession, row: PatrolRound) -> list[Person]:
     )
 
 
-async def _send_summary(
+async def send_summary(
     session: AsyncSession, services: Services, row: PatrolRound, summary: tuple[Msg, ...]
 ) -> set[int]:
     chats: list[Chat] = []

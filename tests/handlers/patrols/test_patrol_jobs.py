@@ -187,3 +187,25 @@ async def test_teamleider_cancels_the_short_round(
         )
     reminded = await _keys(app, "patrol:remind:%")
     assert len(reminded) == 2 and all(key.startswith(f"patrol:remind:{planned}:") for key in reminded)
+
+
+async def test_a_round_nobody_ended_is_closed_after_its_end(
+    console: ConsoleHarness, app: App, clock: FakeClock
+) -> None:
+    await _team(console, clock)
+    await console.say("/ronde nieuw Krispijn morgen 20:00-22:00")
+    await _sign_up(console, "Piet", "Karin")
+    clock.set(TUESDAY_8PM)
+    await console.say(":als Piet", ":prive", "/ronde start", "alles rustig")
+    clock.set(datetime(2026, 12, 1, 21, 30, tzinfo=UTC))  # 22:30: half an hour after the end
+    await tick(app.services)
+    assert await _keys(app, "patrol:summary:%") == []
+    clock.set(datetime(2026, 12, 1, 22, 5, tzinfo=UTC))  # 23:05
+    await tick(app.services)
+    await tick(app.services)
+    closed = await console.text(":prive")
+    assert closed.count("📋 Verslag ronde Krispijn") == 1
+    assert "[privé Ans] buurtbot: 📋 Verslag ronde Krispijn · di 01-12 20:00–22:00" in closed
+    assert "Gelopen van 20:00 tot 22:00 (120 minuten)." in closed and "20:00 notitie: alles rustig" in closed
+    later = await console.text("3 ramen open, briefje achtergelaten")
+    assert "Genoteerd bij je ronde" not in later  # no round is under way any more
