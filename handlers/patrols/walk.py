@@ -160,6 +160,7 @@ async def end_round(incoming: Incoming, services: Services, subject: str = "") -
         replies = [_private(Msg.of("patrols.walk.ended"))]
         if own is None or own.id not in sent_to:  # a walker who is not the teamleider: their own copy
             replies.append(_private(*summary))
+        replies.extend(await refreshed(session, services, row))  # the sign-up message: "Gelopen"
         await session.commit()
     services.outbox.wake()
     return replies

@@ -93,6 +93,8 @@ async def test_plan_sign_up_remind_observe_and_summary(
     assert "Gezien: 1 notities, 0 dingen kapot, 1 meldingen." in ended
     assert "19:50 notitie: raam open bij Brouwersdijk 12" in ended
     assert "19:50 melding M-0001" in ended
+    assert "[Team Krispijn] buurtbot (bijgewerkt): 🔦 Ronde Krispijn · do 03-12 20:00–22:00" in ended
+    assert "Gelopen. Bedankt!" in ended
 
     async with app.services.db() as session:
         walked = await session.scalar(select(PatrolRound).where(PatrolRound.status == RoundStatus.WALKED))
