@@ -21,8 +21,10 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from handlers.campaigns.runner import post_due_runs
+from handlers.patrols.jobs import tick as patrol_tick
 from handlers.reports.privacy import purge
 from handlers.services import Services
 from storage.dedupe import forget_old
@@ -60,6 +62,15 @@ class CampaignScheduler:
         self._add_daily(self.purge, "maintenance:purge", PURGE_CRONTAB)
         self._add_daily(self.forget_deliveries, "maintenance:forget-deliveries", FORGET_DELIVERIES_CRONTAB)
         self.scheduler.add_job(self.maintenance, id="maintenance:catch-up", replace_existing=True)
+        # Patrol rounds (issue 16): reminders, sign-up posts and short-of-walkers flags, every minute.
+        self.scheduler.add_job(
+            self.patrols,
+            IntervalTrigger(minutes=1, timezone=self.tz),
+            id="patrols:tick",
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+        )
 
     def _add_daily(self, job: Any, job_id: str, crontab: str) -> None:
         self.scheduler.add_job(
@@ -90,6 +101,14 @@ class CampaignScheduler:
         except Exception:
             # A failing run must not stop the scheduler; the next tick retries (the log is idempotent).
             log.exception("campaign tick failed")
+            return 0
+
+    async def patrols(self) -> int:
+        """What is due for patrol rounds now; idempotent, so a late or doubled tick sends nothing twice."""
+        try:
+            return await patrol_tick(self.services)
+        except Exception:
+            log.exception("patrol tick failed; the next tick retries")
             return 0
 
     async def purge(self) -> int:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from handlers import alerts, area_links, audit, coordinators, core, subscriptions
 from handlers.access import Audience
 from handlers.campaigns import commands as campaigns
+from handlers.patrols import buttons as patrol_buttons
+from handlers.patrols import observe as patrol_observe
+from handlers.patrols import rounds as patrol_rounds
+from handlers.patrols import teams as patrol_teams
 from handlers.places import attach as places_attach
 from handlers.places import commands as places
 from handlers.places import prompts as places_prompts
@@ -50,6 +54,10 @@ ROUTES = Routes(
         ),
         "mijngegevens": Command(report_privacy.my_data, "reports.help.mijngegevens"),
         "vergeetmij": Command(report_privacy.forget_me, "reports.help.vergeetmij"),
+        # Patrol rounds (issue 16)
+        "ronde": Command(patrol_rounds.ronde, "patrols.help.ronde"),
+        "rondes": Command(patrol_rounds.rondes, "patrols.help.rondes"),
+        "team": Command(patrol_teams.team, "patrols.help.team", audience=Audience.COORDINATOR),
     },
     callbacks={
         referrals.CALLBACK: referrals.button,
@@ -61,6 +69,7 @@ ROUTES = Routes(
         area_links.CALLBACK: area_links.on_button,
         places_prompts.CALLBACK: places.on_button,
         places_relay.CALLBACK: places_relay.on_button,
+        "pr": patrol_buttons.on_button,
     },
     events={
         EventKind.BOT_ADDED: core.bot_added,
@@ -73,7 +82,13 @@ ROUTES = Routes(
         report_text.QUESTION: report_text.on_question_text,
     },
     # Order matters: the reports recogniser goes first; referrals only get text nobody reported.
-    recognisers=(places_attach.attach_location, report_text.recognise, referrals.recognise_text),
+    # A walker's private text during a started round is an observation of that round (issue 16).
+    recognisers=(
+        patrol_observe.observe,
+        places_attach.attach_location,
+        report_text.recognise,
+        referrals.recognise_text,
+    ),
     aliases={
         "rules": "regels",
         "language": "taal",

@@ -24,6 +24,7 @@ from storage.area_links import AreaLinkRequest
 from storage.campaigns import CampaignState
 from storage.chats import area_key
 from storage.models import Area, Chat, Role
+from storage.patrols import PatrolRound, PatrolSchedule, PatrolTeamArea
 from storage.reports import Report
 from storage.whatsapp import AreaSubscription
 
@@ -182,7 +183,8 @@ async def rename_area(session: AsyncSession, area: Area, new_name: str) -> None:
 
 
 async def merge_areas(session: AsyncSession, source: Area, target: Area) -> None:
-    """Fold ``source`` into ``target``: groups, reports, roles, subscriptions and buurten move."""
+    """Fold ``source`` into ``target``: groups, reports, roles, subscriptions, patrol teams and rounds,
+    and buurten move."""
     src, dst = source.id, target.id
     await session.execute(update(Chat).where(Chat.area_id == src).values(area_id=dst))
     await session.execute(update(Report).where(Report.area_id == src).values(area_id=dst))
@@ -192,6 +194,9 @@ async def merge_areas(session: AsyncSession, source: Area, target: Area) -> None
     await _move_unique(
         session, AreaSubscription, AreaSubscription.area_id, src, dst, (AreaSubscription.chat_id,)
     )
+    await _move_unique(session, PatrolTeamArea, PatrolTeamArea.area_id, src, dst, (PatrolTeamArea.team_id,))
+    for model in (PatrolSchedule, PatrolRound):
+        await session.execute(update(model).where(model.area_id == src).values(area_id=dst))
     await session.execute(delete(CampaignState).where(CampaignState.area_id == src))
     await session.delete(source)
     await session.flush()

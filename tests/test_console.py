@@ -133,6 +133,7 @@ def _commands(help_text: str) -> set[str]:
 
 EVERYONE_IN_GROUP = {
     *("/start", "/help", "/regels", "/stop", "/hulp", "/melding", "/mijngegevens", "/vergeetmij"),
+    *("/ronde", "/rondes"),  # patrol rounds: walkers start and end their round
 }
 
 
@@ -140,7 +141,7 @@ async def test_help_in_a_group_follows_the_role(console: ConsoleHarness) -> None
     await console.say(":groep Krispijn", "/wijk Krispijn", ":als Piet")
     assert _commands(await console.text("/help")) == EVERYONE_IN_GROUP
     await console.say(":als Wim coordinator Wielwijk")  # a coordinator, but of another area
-    alerting = {"/campagne", "/alert", "/bericht"}  # they may alert their own area from anywhere
+    alerting = {"/campagne", "/alert", "/bericht", "/team"}  # they may alert their own area from anywhere
     assert _commands(await console.text("/help")) == EVERYONE_IN_GROUP | alerting
     await console.say(":als Ans coordinator Krispijn")
     coordinator = EVERYONE_IN_GROUP | alerting | {"/taal", "/wijk", "/campagnes", "/meldingen"}
@@ -152,7 +153,7 @@ async def test_help_in_private_follows_the_role(console: ConsoleHarness) -> None
     resident = _commands(await console.text("/help"))
     assert resident == EVERYONE_IN_GROUP | {"/taal", "/aanmelden", "/wijken"}
     await console.say(":als Ans coordinator Krispijn")
-    coordinator = resident | {"/whatsappgroep", "/campagne", "/meldingen", "/alert", "/bericht"}
+    coordinator = resident | {"/whatsappgroep", "/campagne", "/meldingen", "/alert", "/bericht", "/team"}
     assert _commands(await console.text("/help")) == coordinator
     await console.say(":als Beheerder beheerder")
     assert "/coordinator" in _commands(await console.text("/help"))

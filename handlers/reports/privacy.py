@@ -14,6 +14,7 @@ from handlers.reports.scrub import scrub_after_purge, secrets_of
 from handlers.services import Services
 from handlers.types import Button, Incoming, Msg, Reply
 from storage.models import Area, Chat, DialogState, Person, Role
+from storage.patrols import erase_old_observations
 from storage.reports import Report, anonymise, purge_suspect_data, reports_by, taps_by
 
 REPORT_DIALOGS = ("melding", "melding_vraag")
@@ -121,6 +122,10 @@ async def purge(services: Services) -> int:
         if due:  # copies in the outbox and the cards posted in the groups go too
             roots = {r.incident_id or r.id for r in due}
             await scrub_after_purge(session, services, roots, secrets, min(r.created_at for r in due))
+        # Patrol observations hold walkers' words too (issue 16): same retention.
+        await erase_old_observations(
+            session, now - timedelta(days=services.settings.suspect_data_retention_days)
+        )
         # Unfinished report dialogs hold a resident's words too; expired ones go now, not on sight.
         await session.execute(
             delete(DialogState).where(DialogState.name.in_(REPORT_DIALOGS), DialogState.expires_at < now)

@@ -215,6 +215,7 @@ def test_scheduler_jobs_are_rebuilt_from_the_files(app: App) -> None:
     scheduler.build()
     ids = sorted(job.id for job in scheduler.jobs())
     maintenance = ["maintenance:purge", "maintenance:forget-deliveries", "maintenance:catch-up"]
+    maintenance.append("patrols:tick")  # patrol rounds (issue 16)
     campaigns = [f"campaign:{c.id}" for c in app.services.campaigns] + ["campaign:catch-up"]
     assert ids == sorted(campaigns + maintenance)
     scheduler.build()  # rebuilding replaces, never doubles
