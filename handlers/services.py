@@ -24,3 +24,6 @@ class Services:
     # Referrals and campaigns: data files, validated once at start-up (build_app passes them).
     directory: Directory = field(default_factory=load_directory)
     campaigns: tuple[Campaign, ...] = field(default_factory=load_campaigns)
+    # What a platform said about the bot at start-up (Telegram getMe: "username",
+    # "can_read_all_group_messages"); filled by the adapter, read by handlers (deep links, privacy mode).
+    bot_profile: dict[str, dict[str, object]] = field(default_factory=dict)
