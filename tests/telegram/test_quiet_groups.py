@@ -97,3 +97,20 @@ async def test_joining_with_privacy_mode_on_tells_the_admin(
     await Feed(manual)(tu.my_chat_member_update(tu.group_chat(-4009), ANNA, BOT, "left", "member"))
     texts = _texts(fake, -4009)
     assert any("ik zie nu alleen commando's" in text and "/setprivacy" in text for text in texts)
+
+
+async def test_purge_edits_the_posted_card_on_telegram(
+    manual: TelegramRuntime, fake: FakeTelegram, app: App, clock: FakeClock
+) -> None:
+    from handlers.reports.privacy import purge
+
+    await _linked_group(app, clock, manual)
+    feed = Feed(manual)
+    await feed(tu.text_update(tu.group_chat(GROUP), ANNA, "/melding Witte bus DKX-12-B bij de Reeweg 4"))
+    [card] = [text for text in _texts(fake, GROUP) if "Melding M-0001" in text]
+    assert "DKX-12-B" in card and fake.calls_to("editMessageText", GROUP) == []
+    clock.advance(days=31)
+    assert await purge(app.services) == 1
+    await manual.drain.drain()
+    [edit] = fake.calls_to("editMessageText", GROUP)
+    assert "Melding M-0001" in edit.params["text"] and "DKX-12-B" not in edit.params["text"]
