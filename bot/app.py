@@ -47,6 +47,15 @@ class App:
             await self.post(incoming, replies)
         return len(replies)
 
+    async def handle_button(self, incoming: Incoming) -> list[Reply]:
+        """Like :meth:`handle` for a button press on a platform with toasts: the toast replies are
+        returned (the adapter shows them as the press's answer), the rest is queued."""
+        replies = await self.dispatcher.dispatch(incoming)
+        rest = [reply for reply in replies if not reply.toast]
+        if rest:
+            await self.post(incoming, rest)
+        return [reply for reply in replies if reply.toast]
+
     async def post(self, incoming: Incoming, replies: list[Reply]) -> None:
         """Queue ``replies`` (keyed by the update, so a repeated update adds nothing) and wake the
         sender; concurrent updates share one transaction (see bot/reply_writer.py)."""

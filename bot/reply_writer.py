@@ -46,7 +46,7 @@ def target_of(incoming: Incoming, reply: Reply) -> ChatWant:
     """The chat a reply goes to: its explicit target, the sender's private chat, or this chat."""
     if reply.target is not None:
         return (reply.target.platform, reply.target.chat_id, ChatKind.PRIVATE, None)
-    if reply.private_to_sender and incoming.sender is not None:
+    if (reply.private_to_sender or reply.toast) and incoming.sender is not None:
         sender = incoming.sender
         return (incoming.platform, sender.external_id, ChatKind.PRIVATE, sender.display_name)
     return (incoming.platform, incoming.chat_id, incoming.chat_kind, incoming.chat_title)

@@ -18,6 +18,7 @@ from handlers.alert_targets import AlertTarget, alert_targets, whatsapp_messages
 from handlers.broadcasts import alert_reply, edits_in_place, fan_out, progress_reply
 from handlers.coordinators import refuse
 from handlers.places.relay import ask_offered, include_neighbours, neighbour_button
+from handlers.plan_later import ask_when, later_button
 from handlers.planned import PLANNED_WORDS, list_planned, unplan
 from handlers.schedule import ScheduleError, local_label, parse_schedule
 from handlers.services import Services
@@ -127,9 +128,9 @@ async def _draft(
         created_at=now,
         scheduled_for=scheduled.at,
     )
-    preview = await _preview(session, services, broadcast)
+    shown = await preview(session, services, broadcast)
     await session.commit()
-    return [preview]
+    return [shown]
 
 
 async def _areas_and_text(session: AsyncSession, actor: Actor, text: str) -> tuple[list[Area], str]:
@@ -166,7 +167,7 @@ def _default_areas(actor: Actor, known: dict[str, Area]) -> list[Area]:
     return own if len(own) == 1 else []
 
 
-async def _preview(session: AsyncSession, services: Services, broadcast: Broadcast) -> Reply:
+async def preview(session: AsyncSession, services: Services, broadcast: Broadcast) -> Reply:
     groups = len(await group_chats_in_areas(session, list(broadcast.area_ids)))
     targets = await alert_targets(session, services.catalog, list(broadcast.area_ids), alert_reply(broadcast))
     others = len(targets)
@@ -185,6 +186,7 @@ async def _preview(session: AsyncSession, services: Services, broadcast: Broadca
             Button(Msg.of("alert.button_cancel"), f"{CALLBACK}:cancel:{broadcast.id}"),
         ),
         *tone_buttons(broadcast),
+        *later_button(broadcast),
         *(((neighbours,),) if neighbours else ()),
     )
     hint = () if broadcast.scheduled_for else (Msg.of("planned.hint_now"),)
@@ -211,7 +213,7 @@ async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
     """``bc:send:ID`` / ``bc:cancel:ID``: only the author (or a beheerder) decides, once.
     ``bc:unplan:ID`` cancels a planned alert (any coordinator of its areas)."""
     action, raw_id = button_action(incoming.callback_data)
-    if action not in ("send", "cancel", "unplan", "tone", "nb") or not raw_id.isdigit():
+    if action not in ("send", "cancel", "unplan", "tone", "later", "nb") or not raw_id.isdigit():
         return [Reply.say("error.stale_button")]
     async with services.db() as session:
         actor = await resolve_actor(session, incoming, services)
@@ -231,16 +233,20 @@ async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
             if broadcast.status != BroadcastStatus.DRAFT:
                 return [Reply.say("alert.already_handled")]
             notes = await include_neighbours(session, services, actor, broadcast)
-            preview = await _preview(session, services, broadcast)
+            shown = await preview(session, services, broadcast)
             await session.commit()
-            edited = replace(preview, track=None, edit=preview_track(broadcast.id))
+            edited = replace(shown, track=None, edit=preview_track(broadcast.id))
             return [edited, *([Reply(tuple(notes))] if notes else [])]
+        if action == "later":
+            answer = await ask_when(session, services, actor, broadcast)
+            await session.commit()
+            return [answer]
         if action == "tone":
             if not await switch_tone(session, broadcast):
                 return [Reply.say("alert.already_handled")]
-            preview = await _preview(session, services, broadcast)
+            shown = await preview(session, services, broadcast)
             await session.commit()
-            return [replace(preview, track=None, edit=preview_track(broadcast.id))]
+            return [replace(shown, track=None, edit=preview_track(broadcast.id))]
         if action == "cancel":
             done = await take_draft(session, broadcast.id, BroadcastStatus.CANCELLED)
             await session.commit()

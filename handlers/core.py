@@ -10,6 +10,7 @@ from handlers.access import Actor, Audience, resolve_actor
 from handlers.area_links import request_link
 from handlers.places.names import match_name
 from handlers.places.prompts import suggest
+from handlers.quiet import privacy_mode_notice
 from handlers.services import Services
 from handlers.types import Incoming, Msg, Reply
 from messages.catalog import LOCALES
@@ -137,7 +138,8 @@ async def bot_added(incoming: Incoming, services: Services) -> list[Reply]:
         actor = await resolve_actor(session, incoming, services)
         actor.chat.active = True
         await session.commit()
-    return [Reply((Msg.of("group.intro"), Msg.of("rules.text"), Msg.of("group.link_hint")))]
+    intro = Reply((Msg.of("group.intro"), Msg.of("rules.text"), Msg.of("group.link_hint")))
+    return [intro, *privacy_mode_notice(incoming, services)]
 
 
 async def bot_removed(incoming: Incoming, services: Services) -> list[Reply]:

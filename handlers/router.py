@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from handlers.access import Audience, ensure_rows, known_rows
 from handlers.audit import record_refusals
+from handlers.quiet import continue_privately, deep_link_command, quiet_group_replies
 from handlers.services import Services
 from handlers.types import EventKind, Incoming, Reply
 from storage.cache import row_cache
@@ -75,7 +76,7 @@ class Dispatcher:
             )
             return [Reply.say("error.generic")]
         await record_refusals(incoming, replies, self.services)
-        return replies
+        return quiet_group_replies(incoming, replies)
 
     async def _route(self, incoming: Incoming) -> list[Reply]:
         if len(incoming.text) > self.services.settings.max_text_length:
@@ -138,6 +139,15 @@ class Dispatcher:
         return dialog
 
     async def _command(self, incoming: Incoming) -> list[Reply]:
+        incoming = deep_link_command(incoming)
+        moved = await continue_privately(incoming, self.services)
+        if isinstance(moved, list):
+            return moved
+        if moved is not None:  # the replies belong in the sender's private chat, not the group
+            return [
+                r if r.target or r.private_to_sender else replace(r, private_to_sender=True)
+                for r in await self._command(moved)
+            ]
         name = self.routes.aliases.get(incoming.command or "", incoming.command or "")
         command = self.routes.commands.get(name)
         if command is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import alerts, area_links, audit, coordinators, core, subscriptions
+from handlers import alerts, area_links, audit, coordinators, core, plan_later, subscriptions
 from handlers.access import Audience
 from handlers.campaigns import commands as campaigns
 from handlers.patrols import buttons as patrol_buttons
@@ -80,6 +80,7 @@ ROUTES = Routes(
     dialogs={
         report_dialog.DIALOG: report_dialog.on_text,
         report_text.QUESTION: report_text.on_question_text,
+        plan_later.DIALOG: plan_later.on_text,
     },
     # Order matters: the reports recogniser goes first; referrals only get text nobody reported.
     # A walker's private text during a started round is an observation of that round (issue 16).

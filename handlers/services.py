@@ -26,3 +26,6 @@ class Services:
     directory: Directory = field(default_factory=load_directory)
     campaigns: tuple[Campaign, ...] = field(default_factory=load_campaigns)
     places: PlaceBook = field(default_factory=PlaceBook)  # wijken/buurten geometry, cached
+    # What a platform said about the bot at start-up (Telegram getMe: "username",
+    # "can_read_all_group_messages"); filled by the adapter, read by handlers (deep links, privacy mode).
+    bot_profile: dict[str, dict[str, object]] = field(default_factory=dict)

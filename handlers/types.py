@@ -130,6 +130,9 @@ class Reply:
     edit: str | None = None
     private_to_sender: bool = False  # send to the sender's private chat instead of this chat
     location: Location | None = None
+    # The answer to a button press: Telegram shows it as a toast (answerCallbackQuery); elsewhere
+    # it goes to the sender's private chat. Never a message in a group.
+    toast: bool = False
 
     @staticmethod
     def say(key: str, **params: object) -> Reply:

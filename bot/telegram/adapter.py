@@ -20,11 +20,13 @@ from telegram.error import TelegramError
 from bot.app import App
 from bot.telegram.convert import from_update
 from handlers.clock import Clock
-from handlers.types import EventKind, Incoming
+from handlers.types import EventKind, Incoming, Reply
+from messages.catalog import strip_tags
 
 log = logging.getLogger(__name__)
 
 # What the bot needs; chat_member would need admin rights and is not used (platforms.md §1.3).
+TOAST_LIMIT = 200  # Telegram's limit for a callback answer's text
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 
 
@@ -114,22 +116,36 @@ class TelegramAdapter:
 
     async def handle_update(self, update: Update) -> Incoming | None:
         """Process one update fully (replies are queued in the outbox); returns what was routed."""
-        if update.callback_query is not None:
-            await self._answer(update.callback_query)
+        query = update.callback_query
         incoming = from_update(update, self.bot.id, self.bot.username, self.clock.now())
         if incoming is None:
+            if query is not None:
+                await self._answer(query)
             return None
-        async with self.locks.hold(*lock_keys(incoming)):
-            incoming = await self._with_admin_status(incoming)
-            if incoming.kind in (EventKind.BOT_PROMOTED, EventKind.CHAT_MIGRATED, EventKind.BOT_REMOVED):
-                self.admins.forget(int(incoming.chat_id))
-            await self.app.handle(incoming)
+        toasts: list[Reply] = []
+        try:
+            async with self.locks.hold(*lock_keys(incoming)):
+                incoming = await self._with_admin_status(incoming)
+                if incoming.kind in (EventKind.BOT_PROMOTED, EventKind.CHAT_MIGRATED, EventKind.BOT_REMOVED):
+                    self.admins.forget(int(incoming.chat_id))
+                if query is not None:
+                    toasts = await self.app.handle_button(incoming)
+                else:
+                    await self.app.handle(incoming)
+        finally:
+            if query is not None:  # always answered: the spinner stops even if the handler failed
+                await self._answer(query, self._toast_text(toasts))
         return incoming
 
-    async def _answer(self, query: CallbackQuery) -> None:
-        # Always answered, first: the user's spinner stops even if the handler fails later.
+    def _toast_text(self, toasts: list[Reply]) -> str | None:
+        """A refusal of a button press is the press's answer (a toast), never a group message."""
+        catalog = self.app.services.catalog
+        text = " ".join(strip_tags(catalog.render(part)) for reply in toasts for part in reply.parts)
+        return text[:TOAST_LIMIT] or None
+
+    async def _answer(self, query: CallbackQuery, text: str | None = None) -> None:
         try:
-            await query.answer()
+            await query.answer(text=text, show_alert=False)
         except TelegramError as error:
             log.info("could not answer callback query: %s", error)
 

@@ -130,6 +130,11 @@ class TelegramRuntime:
         if missing is not None:
             raise ConfigError(missing)
         await self.ptb.initialize()  # getMe: the bot's id and @username
+        me = self.ptb.bot
+        self.app.services.bot_profile["telegram"] = {
+            "username": me.username,
+            "can_read_all_group_messages": bool(me.can_read_all_group_messages),
+        }
         await self.ptb.start()
         self._sender = asyncio.create_task(self._send_loop(), name="outbox-sender")
         if self.webhook:

@@ -10,10 +10,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import resolve_actor
+from handlers.reports.mydata import report_lines, role_lines, whatsapp_lines
 from handlers.reports.scrub import scrub_after_purge, secrets_of
 from handlers.services import Services
 from handlers.types import Button, Incoming, Msg, Reply
-from storage.models import Area, Chat, DialogState, Person, Role
+from storage.models import Chat, DialogState, Person, Role
 from storage.patrols import erase_old_observations
 from storage.reports import Report, anonymise, purge_suspect_data, reports_by, taps_by
 
@@ -27,45 +28,45 @@ async def my_data(incoming: Incoming, services: Services) -> list[Reply]:
         person = actor.person
         if person is None:
             return []
-        parts = await _overview(session, person)
+        parts = await _overview(session, services, person)
         await session.commit()
     private = incoming.is_group
     return [Reply(tuple(parts), private_to_sender=private)]
 
 
-async def _overview(session: AsyncSession, person: Person) -> list[Msg]:
-    roles = list(await session.scalars(select(Role).where(Role.person_id == person.id).order_by(Role.id)))
-    role_names: list[str] = []
-    for role in roles:
-        area = await session.get(Area, role.area_id) if role.area_id else None
-        role_names.append(f"{role.role} ({area.name})" if area else role.role)
+async def _overview(session: AsyncSession, services: Services, person: Person) -> list[Msg]:
+    tz, days = services.settings.tz, services.settings.suspect_data_retention_days
+    roles = await role_lines(session, person)
     reports = await reports_by(session, person.pseudonym)
     dialogs = await session.scalar(
         select(func.count(DialogState.id)).where(DialogState.person_id == person.id)
     )
     name = person.display_name + (f" @{person.username}" if person.username else "")
+    lines: list[Msg] = [Msg.of("reports.privacy.person", name=name, platform=person.platform)]
+    lines += [Msg.of("mydata.roles_header"), *roles] if roles else [Msg.of("reports.privacy.no_roles")]
+    if reports:
+        lines += [Msg.of("mydata.reports_header"), *await report_lines(session, reports, tz, days)]
+    else:
+        lines.append(Msg.of("reports.privacy.no_reports"))
+    lines += await whatsapp_lines(session, person)
+    lines += [
+        Msg.of("reports.privacy.taps", count=await taps_by(session, person.pseudonym)),
+        Msg.of("reports.privacy.dialogs", count=int(dialogs or 0)),
+    ]
     return [
         Msg.of("reports.privacy.header"),
-        Msg.of(
-            "text.lines",
-            lines=(
-                Msg.of("reports.privacy.person", name=name, platform=person.platform),
-                Msg.of("reports.privacy.roles", roles=", ".join(role_names))
-                if role_names
-                else Msg.of("reports.privacy.no_roles"),
-                Msg.of("reports.privacy.reports", ids=", ".join(r.short_id or "" for r in reports))
-                if reports
-                else Msg.of("reports.privacy.no_reports"),
-                Msg.of("reports.privacy.taps", count=await taps_by(session, person.pseudonym)),
-                Msg.of("reports.privacy.dialogs", count=int(dialogs or 0)),
-            ),
-        ),
+        Msg.of("text.lines", lines=tuple(lines)),
         Msg.of("reports.privacy.footer"),
     ]
 
 
 async def forget_me(incoming: Incoming, services: Services) -> list[Reply]:
-    """Ask first: erasing cannot be undone."""
+    """Ask first: erasing cannot be undone; a coordinator hears that their role ends too."""
+    async with services.db() as session:
+        actor = await resolve_actor(session, incoming, services)
+        roles = await role_lines(session, actor.person) if actor.person else []
+        await session.commit()
+    warning = (Msg.of("mydata.forget_roles", roles=tuple(roles)),) if roles else ()
     buttons = (
         (
             Button(Msg.of("reports.button.forget_yes"), "vm:ja"),
@@ -74,7 +75,9 @@ async def forget_me(incoming: Incoming, services: Services) -> list[Reply]:
     )
     return [
         Reply(
-            (Msg.of("reports.privacy.forget_confirm"),), buttons=buttons, private_to_sender=incoming.is_group
+            (Msg.of("reports.privacy.forget_confirm"), *warning),
+            buttons=buttons,
+            private_to_sender=incoming.is_group,
         )
     ]
 
@@ -84,10 +87,12 @@ async def on_forget_answer(incoming: Incoming, services: Services) -> list[Reply
         return [Reply.say("reports.privacy.forget_cancelled")]
     async with services.db() as session:
         actor = await resolve_actor(session, incoming, services)
+        roles = await role_lines(session, actor.person) if actor.person else []
         if actor.person is not None:
             await erase_person(session, actor.person)
         await session.commit()
-    return [Reply.say("reports.privacy.forget_done")]
+    ended = (Msg.of("mydata.roles_ended", roles=tuple(roles)),) if roles else ()
+    return [Reply((Msg.of("reports.privacy.forget_done"), *ended))]
 
 
 async def erase_person(session: AsyncSession, person: Person) -> None:

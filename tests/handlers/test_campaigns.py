@@ -180,14 +180,14 @@ async def test_only_group_admins_switch_a_group_and_residents_cannot_manage(
     only(app, "donkere-dagen")
     await groups(console, "Krispijn")
     await console.say(":als Piet", ":groep Krispijn")
-    assert await console.say("/campagnes uit") == [
-        "[Krispijn] buurtbot: Alleen een beheerder van deze groep kan campagneberichten aan- of uitzetten."
+    assert await console.say("/campagnes uit") == [  # a refusal goes to the sender, not the group
+        "[privé Piet] buurtbot: Alleen een beheerder van deze groep kan campagneberichten aan- of uitzetten."
     ]
     assert await console.say("/campagnes") == [
         "[Krispijn] buurtbot: Campagneberichten staan aan in deze groep. Uitzetten: /campagnes uit"
     ]
     assert await console.say("/campagne pauze donkere-dagen") == [
-        "[Krispijn] buurtbot: Dit mag alleen een coördinator of een beheerder."
+        "[privé Piet] buurtbot: Dit mag alleen een coördinator of een beheerder."
     ]
     await console.say(":als Beheerder beheerder")
     assert "Die campagne ken ik niet: bestaatniet" in await console.text("/campagne pauze bestaatniet")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import replace
 
@@ -13,7 +14,7 @@ from handlers import core
 from handlers.clock import FakeClock
 from handlers.router import Command, Dispatcher, Routes, Where
 from handlers.routes import ROUTES
-from handlers.types import ChatKind, EventKind, Incoming, Platform, Reply, Sender, split_command
+from handlers.types import ChatKind, EventKind, Incoming, Msg, Platform, Reply, Sender, split_command
 from storage.models import Area, Chat, OutboxMessage
 
 
@@ -96,12 +97,13 @@ async def test_quiet_groups_and_private_pointer(app: App, clock: FakeClock) -> N
 
 async def test_unknown_button_and_private_only_commands(app: App, clock: FakeClock) -> None:
     button = _group_event(clock, EventKind.CALLBACK, callback_data="weg:123")
-    assert await app.dispatcher.dispatch(button) == [Reply.say("error.stale_button")]
+    stale = Reply.say("error.stale_button")  # in a group: a toast for the presser, no group message
+    assert await app.dispatcher.dispatch(button) == [dataclasses.replace(stale, toast=True)]
     routes = Routes({"geheim": Command(core.start, "help.start", Where.PRIVATE)}, {}, {}, {})
     reply = await Dispatcher(routes, app.services).dispatch(
         _group_event(clock, EventKind.MESSAGE, text="/geheim", command="geheim")
     )
-    assert reply == [Reply.say("error.private_only", command="geheim")]
+    assert reply == [Reply((Msg.of("error.private_only", command="geheim"),), private_to_sender=True)]
 
 
 async def test_replies_become_outbox_rows_for_the_right_chats(app: App, clock: FakeClock) -> None:

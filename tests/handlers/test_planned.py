@@ -74,3 +74,17 @@ async def test_coordinator_lists_and_cancels_planned_alerts(
             await session.scalars(select(OutboxMessage).where(OutboxMessage.broadcast_id.is_not(None)))
         )
     assert statuses == [BroadcastStatus.CANCELLED, BroadcastStatus.CANCELLED] and left == []
+
+
+async def test_later_button_asks_when_and_plans_the_draft(console: ConsoleHarness, app: App) -> None:
+    await _setup(console)
+    preview = await console.text(MISSING)
+    assert "[3] Later versturen" in preview
+    assert "Wanneer moet het weg?" in await console.text("3")
+    assert "Die tijd begrijp ik niet" in await console.text("straks")  # asked again, nothing planned
+    planned = await console.text("morgen 8:00")
+    assert "op 23-11-2026 08:00" in planned and "om 8:15" in planned and "Later versturen" not in planned
+    assert "Ingepland voor 23-11-2026 08:00" in await console.text("1")
+    async with app.services.db() as session:
+        broadcast = (await session.scalars(select(Broadcast))).one()
+    assert broadcast.scheduled_for is not None and broadcast.status == BroadcastStatus.QUEUED

@@ -16,7 +16,8 @@ from tests.harness import ConsoleHarness
 
 
 async def _group(console: ConsoleHarness) -> None:
-    await console.say(":groep Krispijn", "/wijk Krispijn", ":als Piet")
+    # /melding in a group continues in the private chat (quiet groups): answer there.
+    await console.say(":groep Krispijn", "/wijk Krispijn", ":als Piet", ":prive")
 
 
 async def test_full_dialog_with_typed_answers(console: ConsoleHarness, app: App) -> None:
@@ -73,6 +74,7 @@ async def test_stop_cancels_and_expiry_ends_the_dialog(
     await console.say("/melding", "1", "Reeweg 3")
     clock.advance(minutes=31)
     assert "vervallen" in await console.text("1")  # pressing "Nu" on a dialog that timed out
+    await console.say(":groep Krispijn")
     assert await console.say("om 12.45") == []  # plain text again: quiet in the group
     assert await _count_reports(app) == 0
 

@@ -43,7 +43,7 @@ async def test_my_data_goes_privately_and_shows_reports(console: ConsoleHarness)
     out = await console.text("/mijngegevens")
     assert out.startswith("[privé Piet] buurtbot: Wat Buurtbot over jou bewaart")
     assert "Naam: Piet (console)" in out
-    assert "Je meldingen: M-0001" in out
+    assert "Je meldingen:" in out and "M-0001 – Verdachte situatie, Dubbeldamseweg 120" in out
     assert "Tikken op 112 gebeld en Ik zie het ook: 1" in out
     assert "[Krispijn]" not in out
 
