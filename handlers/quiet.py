@@ -73,6 +73,7 @@ async def continue_privately(incoming: Incoming, services: Services) -> Incoming
         sender=replace(sender, is_chat_admin=False),
         message_id=None,
         reply_to_message_id=None,
+        from_group=incoming.chat_id,
     )
     if incoming.platform == Platform.CONSOLE or await _private_open(
         services, incoming.platform, sender.external_id

@@ -81,6 +81,8 @@ class Incoming:
     joined_count: int = 0
     # An id the platform repeats on redelivery (update_id, wamid): used for de-duplication.
     delivery_id: str | None = None
+    # A command given in this group and continued in the private chat (/melding): its wijk applies.
+    from_group: str | None = None
 
     @property
     def is_group(self) -> bool:

@@ -25,7 +25,7 @@ from handlers.reports.timeexpr import find_time
 from handlers.reports.unseen import no_group_replies
 from handlers.services import Services
 from handlers.types import Button, Incoming, Msg, Reply
-from storage.chats import list_areas
+from storage.chats import get_chat, list_areas
 from storage.dialogs import current_dialog, end_dialog, save_dialog
 from storage.models import DialogState
 
@@ -97,6 +97,14 @@ async def start(incoming: Incoming, services: Services) -> list[Reply]:
     return replies
 
 
+async def _origin_area(session: AsyncSession, incoming: Incoming) -> int | None:
+    """The wijk of the group a private dialog was started from, if any."""
+    if incoming.from_group is None:
+        return None
+    group = await get_chat(session, incoming.platform, incoming.from_group)
+    return group.area_id if group is not None else None
+
+
 async def _begin(
     session: AsyncSession,
     services: Services,
@@ -110,8 +118,11 @@ async def _begin(
         if actor.chat.area_id is None:
             return [Reply.say("reports.action.no_area")]
         draft = draft.with_(area_id=actor.chat.area_id)
+    elif (group_area := await _origin_area(session, incoming)) is not None:
+        draft = draft.with_(area_id=group_area)  # /melding in a group, continued privately
     else:
-        areas = await list_areas(session)
+        # Residents choose a wijk; buurten are too many for buttons (a shared pin finds the buurt).
+        areas = [area for area in await list_areas(session) if area.parent_id is None]
         if not areas:
             return [Reply.say("reports.dialog.no_group")]
         if len(areas) > 1:

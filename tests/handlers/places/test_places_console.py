@@ -114,11 +114,12 @@ async def test_a_pin_in_another_wijk_files_the_report_there(dordrecht: App, cons
     await console.say(
         ":groep Sterrenburg-app", "/wijk Sterrenburg", ":groep Wielwijk-alarm", "/wijk Wielwijk"
     )
-    await console.say(":als Piet", "/melding", "1")  # verdachte situatie
+    await console.say(":als Piet", "/melding", ":prive", "1")  # goes on privately; verdachte situatie
     out = await _skip_dialog(console, await console.text(STERRENBURG_PIN))
     cards = [line for line in out.splitlines() if "] buurtbot:" in line]
+    # /melding in the Wielwijk group goes on privately; the pin files it in Sterrenburg.
     assert any(line.startswith("[Sterrenburg-app]") for line in cards)
-    assert any(line.startswith("[Wielwijk-alarm]") for line in cards)
+    assert not any(line.startswith("[Wielwijk-alarm]") for line in cards)
     assert re.search(r"📍 bij [^\n]+ \(wijk Sterrenburg\)", out)
     sterrenburg = await _area(dordrecht, "Sterrenburg")
     async with dordrecht.services.db() as session:

@@ -99,8 +99,8 @@ async def test_not_forwarding_is_final(dordrecht: App, console: ConsoleHarness) 
 
 
 async def _urgent_report(console: ConsoleHarness, pin: str) -> str:
-    await console.say(":groep OK-app", ":als Piet", "/melding")
-    choose = await console.text("/melding")
+    await console.say(":groep OK-app", ":als Piet")
+    choose = await console.text("/melding", ":prive")  # the dialog goes on in the private chat
     after_category = await console.text(_button(choose, "Inbraak bezig"))
     assert "Waar" in after_category
     return await _skip_dialog(console, await console.text(pin))
