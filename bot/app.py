@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.delivery import OutboxDrain, RetryPolicy, Transport
+from bot.inbox import InboxWorker
 from bot.pacing import Budget, Budgets, Pacer
 from bot.reply_writer import ReplyWriter
 from bot.sender import PacedSender, Sleep
@@ -35,21 +36,27 @@ class App:
     # SQLite's one writer needs no lock here: storage/db.py makes this process's transactions
     # take turns on the event loop, so updates are routed concurrently between transactions.
     writer: ReplyWriter = field(init=False)
+    # Durable intake: every platform stores its updates here and registers a row handler.
+    inbox: InboxWorker = field(init=False)
 
     def __post_init__(self) -> None:
         self.writer = ReplyWriter(self.services)
+        self.inbox = InboxWorker(self.services, {})
 
-    async def handle(self, incoming: Incoming) -> int:
-        """Route one update and queue its replies in the outbox; returns how many were queued."""
+    async def handle(self, incoming: Incoming, inbox_id: int | None = None) -> int:
+        """Route one update and queue its replies in the outbox; returns how many were queued.
+
+        ``inbox_id`` is the update's inbox row (storage/inbox.py): it is marked done in the same
+        transaction as the replies, so a crash either keeps both or neither."""
         replies = await self.dispatcher.dispatch(incoming)
-        if replies:
-            await self.post(incoming, replies)
+        if replies or inbox_id is not None:
+            await self.post(incoming, replies, inbox_id)
         return len(replies)
 
-    async def post(self, incoming: Incoming, replies: list[Reply]) -> None:
+    async def post(self, incoming: Incoming, replies: list[Reply], inbox_id: int | None = None) -> None:
         """Queue ``replies`` (keyed by the update, so a repeated update adds nothing) and wake the
         sender; concurrent updates share one transaction (see bot/reply_writer.py)."""
-        await self.writer.post(incoming, replies)
+        await self.writer.post(incoming, replies, inbox_id)
 
     def drain(self, transports: Mapping[str, Transport]) -> OutboxDrain:
         retry = RetryPolicy(max_attempts=self.services.settings.outbox_max_attempts)

@@ -112,8 +112,9 @@ class TelegramAdapter:
         self.admins = AdminCache(bot, clock)
         self.locks = KeyedLocks()
 
-    async def handle_update(self, update: Update) -> Incoming | None:
-        """Process one update fully (replies are queued in the outbox); returns what was routed."""
+    async def handle_update(self, update: Update, inbox_id: int | None = None) -> Incoming | None:
+        """Process one update fully (replies are queued in the outbox, and its inbox row marked done
+        with them); returns what was routed, None when there was nothing to route."""
         if update.callback_query is not None:
             await self._answer(update.callback_query)
         incoming = from_update(update, self.bot.id, self.bot.username, self.clock.now())
@@ -123,7 +124,7 @@ class TelegramAdapter:
             incoming = await self._with_admin_status(incoming)
             if incoming.kind in (EventKind.BOT_PROMOTED, EventKind.CHAT_MIGRATED, EventKind.BOT_REMOVED):
                 self.admins.forget(int(incoming.chat_id))
-            await self.app.handle(incoming)
+            await self.app.handle(incoming, inbox_id)
         return incoming
 
     async def _answer(self, query: CallbackQuery) -> None:

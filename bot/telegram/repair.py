@@ -141,6 +141,10 @@ class LenientBot(ExtBot[Any]):
     can read becomes a bare ``Update(update_id)``, which the adapter ignores and the offset passes.
     """
 
+    async def raw_updates(self, params: JSON, read_timeout: float) -> Any:
+        """``getUpdates`` as Telegram's JSON, unparsed: the inbox stores updates as they came."""
+        return await self._post("getUpdates", params, read_timeout=read_timeout)
+
     async def get_updates(
         self,
         offset: int | None = None,

@@ -25,8 +25,8 @@ from handlers.routes import ROUTES
 from handlers.services import Services
 from handlers.types import Button, EventKind, Incoming, Msg, Reply
 from storage.chats import create_area
-from storage.dedupe import first_delivery
-from storage.models import Chat, OutboxMessage, OutboxStatus, Person, ProcessedDelivery, RoleName
+from storage.inbox import InboxMessage, InboxState
+from storage.models import Chat, OutboxMessage, OutboxStatus, Person, RoleName
 from storage.people import ensure_person, grant_role
 from storage.whatsapp import AreaSubscription, WhatsAppMessage, statuses_of
 from tests.bot.whatsapp.conftest import conformance_lines, serve
@@ -156,11 +156,11 @@ async def test_core_command_renders_whatsapp_markup(wa: WA) -> None:
 
 @pytest.mark.parametrize("mode", ["wrong", "none"])
 async def test_bad_signature_is_403_and_changes_nothing(wa: WA, mode: str) -> None:
-    before = [await wa.count(m) for m in (Chat, Person, ProcessedDelivery, OutboxMessage)]
+    before = [await wa.count(m) for m in (Chat, Person, InboxMessage, OutboxMessage)]
     status, _ = await wa.api.post_webhook(wa.url, wa.api.text_message(ANS, "STOP"), signature=mode)  # type: ignore[arg-type]
     await wa.parts.intake.idle()
     assert status == 403
-    assert [await wa.count(m) for m in (Chat, Person, ProcessedDelivery, OutboxMessage)] == before
+    assert [await wa.count(m) for m in (Chat, Person, InboxMessage, OutboxMessage)] == before
     assert wa.api.calls == []
 
 
@@ -171,9 +171,12 @@ async def test_repeated_message_id_is_processed_once(wa: WA) -> None:
     assert len(wa.seen.incoming) == 1
     assert len(wa.api.sent) == 1
     assert await wa.count(OutboxMessage) == 1
-    # Another worker sharing the database sees the claim too.
+    # One inbox row, handled: another worker sharing the database dedupes on it too.
     async with wa.app.services.db() as session:
-        assert not await first_delivery(session, "whatsapp", "wamid.SAME", wa.clock.now())
+        rows = list(await session.scalars(select(InboxMessage)))
+    assert [(r.platform, r.external_key, r.state) for r in rows] == [
+        ("whatsapp", "wamid.SAME", InboxState.DONE)
+    ]
 
 
 async def _area(wa: WA, name: str = "Krispijn") -> int:
@@ -343,7 +346,9 @@ async def test_every_conformance_body_through_the_full_intake(wa: WA) -> None:
     parsed = [parse_webhook(json.loads(line), wa.clock.now()) for line in lines]
     wamids = {i.delivery_id for p in parsed for i in p.incoming}
     statuses = {s.message_id for p in parsed for s in p.statuses}
-    assert await wa.count(ProcessedDelivery) == len(wamids)  # each message id handled once
+    assert await wa.count(InboxMessage) == len(wamids)  # one row per message id, however batched
+    async with wa.app.services.db() as session:
+        assert set(await session.scalars(select(InboxMessage.state))) == {InboxState.DONE}
     assert await wa.count(WhatsAppMessage) >= len(statuses)
     async with wa.app.services.db() as session:
         outbox = list(await session.scalars(select(OutboxMessage)))
