@@ -22,6 +22,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.app import App, build_app
 from bot.delivery import OutboxDrain, Transport
+from bot.inbox import worker_id
 from bot.lifecycle import serve_until_signal
 from bot.settings import Settings
 from bot.telegram.adapter import ALLOWED_UPDATES, TelegramAdapter
@@ -97,6 +98,7 @@ class TelegramRuntime:
         self.ptb = build_ptb(settings, requests=self.requests)
         self.adapter = TelegramAdapter(app, self.ptb.bot, app.services.clock)
         self.inbox = app.inbox
+        self.inbox.worker = worker_id(settings)  # this process's port (and OUTBOX_WORKER_ID) name it
         self.inbox.add_handler(Platform.TELEGRAM, self.handle_row)
         assert isinstance(self.ptb.bot, LenientBot)
         self.poller = Poller(self.ptb.bot, self.inbox, ALLOWED_UPDATES)
