@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import pytest
@@ -29,6 +31,7 @@ from storage.inbox import InboxMessage, InboxState
 from storage.models import Chat, OutboxMessage, OutboxStatus, Person, RoleName
 from storage.people import ensure_person, grant_role
 from storage.whatsapp import AreaSubscription, WhatsAppMessage, statuses_of
+from tests.bot.inbox_support import database_cut, inbox_states, intake_only
 from tests.bot.whatsapp.conftest import conformance_lines, serve
 from tests.fakes.whatsapp_api import (
     DEFAULT_APP_SECRET,
@@ -353,3 +356,66 @@ async def test_every_conformance_body_through_the_full_intake(wa: WA) -> None:
     async with wa.app.services.db() as session:
         outbox = list(await session.scalars(select(OutboxMessage)))
     assert outbox and {row.status for row in outbox} == {OutboxStatus.SENT}
+
+
+def _batched(*bodies: dict[str, Any]) -> dict[str, Any]:
+    """One webhook body holding the messages (and contacts) of several, as Meta may batch them."""
+    out = copy.deepcopy(bodies[0])
+    value = out["entry"][0]["changes"][0]["value"]
+    for body in bodies[1:]:
+        other = body["entry"][0]["changes"][0]["value"]
+        value["messages"] += other["messages"]
+        value["contacts"] += other["contacts"]
+    return out
+
+
+def _intake_and_window(statement: str) -> bool:
+    """WhatsApp's intake also refreshes the sender's 24 h window in the same transaction."""
+    return intake_only(statement) or "whatsapp_contacts" in statement
+
+
+async def _rows(wa: WA) -> list[tuple[str, str]]:
+    async with wa.app.services.db() as session:
+        rows = await session.scalars(select(InboxMessage).order_by(InboxMessage.id))
+        return [(row.external_key, row.state) for row in rows]
+
+
+# --- durable intake (storage/inbox.py): each message its own row before Meta gets its 200 ---
+
+
+async def test_a_batched_body_is_one_row_per_message_and_a_rebatched_retry_adds_nothing(wa: WA) -> None:
+    ans = wa.api.text_message(ANS, "regels", wamid="wamid.A1")
+    bob = wa.api.text_message(BOB, "regels", wamid="wamid.B1")
+    await wa.post(_batched(ans, bob))
+    assert await _rows(wa) == [("wamid.A1", InboxState.DONE), ("wamid.B1", InboxState.DONE)]
+    await wa.post(bob)  # Meta retries one of them on its own
+    await wa.post(_batched(bob, ans))  # or both, the other way round
+    assert len(await _rows(wa)) == 2
+    assert sorted(call.to for call in wa.api.sent) == sorted([ANS, BOB])  # each answered once
+
+
+async def test_failed_commit_answers_500_and_meta_s_retry_is_handled_once(wa: WA) -> None:
+    body = wa.api.text_message(PIET, "regels", wamid="wamid.P1")
+    with database_cut(wa.app.engine) as refused:
+        status, _ = await wa.api.post_webhook(wa.url, body)
+    assert status == 500 and refused
+    assert await _rows(wa) == []
+    await wa.post(body)
+    assert [call.to for call in wa.api.sent] == [PIET]
+
+
+async def test_database_cut_after_the_200_loses_no_message(wa: WA) -> None:
+    bodies = [wa.api.text_message(f"3164000{n:04d}", "regels", wamid=f"wamid.C{n}") for n in range(20)]
+    with database_cut(wa.app.engine, _intake_and_window):
+        for body in bodies:
+            status, _ = await wa.api.post_webhook(wa.url, body)
+            assert status == 200
+        await wa.parts.intake.idle()
+    assert await inbox_states(wa.app) == {"pending": 20, "done": 0, "dead": 0}
+    assert wa.api.sent == []
+    wa.clock.advance(seconds=wa.app.services.settings.inbox_lease_seconds + 1)
+    assert await wa.app.inbox.resume() == 20
+    await wa.parts.intake.idle()
+    await wa.drain.drain()
+    assert await inbox_states(wa.app) == {"pending": 0, "done": 20, "dead": 0}
+    assert sorted(call.to for call in wa.api.sent) == sorted(f"3164000{n:04d}" for n in range(20))
