@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ from messages.catalog import Catalog
 from messages.services import load_directory
 from storage.db import create_engine, create_sessionmaker
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class App:
@@ -48,7 +51,13 @@ class App:
 
         ``inbox_id`` is the update's inbox row (storage/inbox.py): it is marked done in the same
         transaction as the replies, so a crash either keeps both or neither."""
-        replies = await self.dispatcher.dispatch(incoming)
+        try:
+            replies = await self.dispatcher.dispatch(incoming)
+        except Exception:
+            if inbox_id is not None:
+                raise  # the database was away: the inbox tries this update again later
+            log.exception("update not handled: the database was away")
+            replies = [Reply.say("error.generic")]  # no inbox row to retry (the console)
         if replies or inbox_id is not None:
             await self.post(incoming, replies, inbox_id)
         return len(replies)
