@@ -35,6 +35,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_inbox_due", "inbox", ["state", "next_attempt_at"])
     op.create_index("ix_inbox_done_at", "inbox", ["done_at"])
+    # Ids handled just before the upgrade keep deduping: Telegram may still redeliver them.
+    op.execute(
+        sa.text(
+            "INSERT INTO inbox (platform, external_key, payload, received_at, state, attempts,"
+            " next_attempt_at, done_at)"
+            " SELECT platform, delivery_id, '{}', received_at, 'done', 0, received_at, received_at"
+            " FROM processed_deliveries"
+        )
+    )
 
 
 def downgrade() -> None:
