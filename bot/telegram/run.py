@@ -69,7 +69,7 @@ def build_ptb(settings: Settings, *, requests: tuple[AiohttpRequest, AiohttpRequ
     if settings.telegram_bot_token is None:
         raise ConfigError("TELEGRAM_BOT_TOKEN")
     request, updates_request = requests or AiohttpRequest.pair()
-    bot = LenientBot(  # long polling must not stall on an update PTB cannot read (see repair.py)
+    bot = LenientBot(  # raw getUpdates for our poller: one unreadable update stalls nothing
         settings.telegram_bot_token.get_secret_value(),
         base_url=settings.telegram_api_base_url,
         request=request,
