@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import aiohttp
@@ -25,7 +26,9 @@ from bot.telegram.run import TelegramRuntime
 from bot.web import bound_port
 from handlers.clock import FakeClock
 from storage.inbox import InboxMessage, InboxState
+from tests import pg
 from tests.bot.inbox_support import database_cut, inbox_only, inbox_size, inbox_states, intake_only
+from tests.conftest import DB_KIND
 from tests.fakes import telegram_updates as tu
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.conftest import WEBHOOK_SECRET, telegram_settings
@@ -216,3 +219,48 @@ async def test_two_webhook_processes_on_one_database_handle_each_update_once(
     assert set(_replies(fake).values()) == {1}
     assert await inbox_states(app) == {"pending": 0, "done": len(updates), "dead": 0}
     assert one.inbox.handled > 0 and two.inbox.handled > 0  # both really took updates in
+
+
+@asynccontextmanager
+async def _postgres_refuses(db_url: str) -> AsyncIterator[None]:
+    """A real outage of this test's database: new connections refused, open ones killed."""
+    name = db_url.rsplit("/", 1)[1]
+    admin = await pg.admin_connection()
+    try:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
+        yield
+    finally:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await admin.close()
+
+
+@pytest.mark.skipif(DB_KIND != "postgres", reason="stops a real PostgreSQL database")
+async def test_postgres_outage_in_a_burst_loses_nothing_and_apologises_for_nothing(
+    webhook: TelegramRuntime, fake: FakeTelegram, app: App, clock: FakeClock, db_url: str
+) -> None:
+    updates = [_rules(3000 + n, 30_000 + n) for n in range(150)]
+    async with aiohttp.ClientSession() as client:
+        first = await asyncio.gather(*(_post(client, _url(webhook), u) for u in updates[:100]))
+        async with _postgres_refuses(db_url):
+            during = await asyncio.gather(*(_post(client, _url(webhook), u) for u in updates[100:]))
+            await webhook.inbox.idle()  # what was being handled ran into the outage
+        statuses = first + during
+        assert first == [200] * 100 and set(during) == {500}  # refused while down: Telegram resends
+        retried = await asyncio.gather(
+            *(_post(client, _url(webhook), u) for u, s in zip(updates, statuses, strict=True) if s != 200)
+        )
+    assert set(retried) == {200}
+    print(f"after the outage: {await inbox_states(app)}, replies so far {len(_replies(fake))}")
+    clock.advance(seconds=app.services.settings.inbox_lease_seconds + 1)
+    await webhook.inbox.resume()
+    await fake.wait_for(lambda f: len(_replies(f)) == len(updates), limit=60)
+    await webhook.inbox.idle()
+    assert set(_replies(fake).values()) == {1}
+    apologies = [c for c in fake.calls_to("sendMessage") if "Er ging iets mis" in c.params["text"]]
+    assert apologies == []
+    assert await inbox_states(app) == {"pending": 0, "done": len(updates), "dead": 0}
