@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -106,11 +107,14 @@ class CampaignScheduler:
 
     async def forget_deliveries(self) -> int:
         """Drop processed update/message ids and done inbox rows older than a week (both tables only
-        grow otherwise); pending and dead inbox rows stay."""
+        grow otherwise), and dead inbox rows past SUSPECT_DATA_RETENTION_DAYS; pending rows stay."""
         try:
             async with self.services.db() as session:
                 now = self.services.clock.now()
-                count = await forget_old(session, now=now) + await forget_done(session, now)
+                dead_kept = timedelta(days=self.services.settings.suspect_data_retention_days)
+                count = await forget_old(session, now=now) + await forget_done(
+                    session, now, dead_kept=dead_kept
+                )
                 await session.commit()
         except Exception:
             log.exception("forgetting old delivery ids failed; tomorrow's run retries")

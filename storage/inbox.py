@@ -132,12 +132,15 @@ async def store(
 
 
 async def mark_done(session: AsyncSession, ids: Sequence[int], now: datetime) -> None:
-    """Rows handled: part of the handling transaction, so replies and 'done' commit together."""
+    """Rows handled: part of the handling transaction, so replies and 'done' commit together.
+
+    The payload goes at once (it may hold what a resident wrote about someone); the key stays a
+    while to dedupe redeliveries."""
     if ids:
         await session.execute(
             update(InboxMessage)
             .where(InboxMessage.id.in_(list(ids)))
-            .values(state=InboxState.DONE, done_at=now, claimed_by=None)
+            .values(state=InboxState.DONE, done_at=now, claimed_by=None, payload="")
         )
 
 
@@ -244,9 +247,15 @@ async def replay(session: AsyncSession, row_id: int | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def forget_done(session: AsyncSession, now: datetime, kept: timedelta = DONE_KEPT) -> int:
-    """Drop done rows older than ``kept`` (their ids stop deduping; the platforms gave up by then)."""
-    result = await session.execute(
-        delete(InboxMessage).where(InboxMessage.state == InboxState.DONE, InboxMessage.done_at < now - kept)
-    )
+async def forget_done(
+    session: AsyncSession, now: datetime, kept: timedelta = DONE_KEPT, dead_kept: timedelta | None = None
+) -> int:
+    """Drop done rows older than ``kept`` (their ids stop deduping; the platforms gave up by then)
+    and, with ``dead_kept``, dead rows nobody replayed in that time (their payload is personal data)."""
+    stale = (InboxMessage.state == InboxState.DONE) & (InboxMessage.done_at < now - kept)
+    if dead_kept is not None:
+        stale = stale | (
+            (InboxMessage.state == InboxState.DEAD) & (InboxMessage.received_at < now - dead_kept)
+        )
+    result = await session.execute(delete(InboxMessage).where(stale))
     return int(getattr(result, "rowcount", 0) or 0)

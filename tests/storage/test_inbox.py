@@ -51,6 +51,9 @@ async def test_leases_keep_other_workers_off_until_they_run_out(app: App, clock:
         retried = await claim_due(session, clock.now(), "w3", LEASE)  # its backoff is over
         await session.commit()
     assert [(row.external_key, row.attempts) for row in retried] == [("2", 1)]
+    async with app.services.db() as session:
+        done = await session.get(InboxMessage, taken[0].id)
+    assert done is not None and (done.state, done.payload) == ("done", "")  # handled: content gone
 
 
 async def test_housekeeping_forgets_old_done_rows_and_keeps_the_rest(app: App, clock: FakeClock) -> None:
@@ -67,3 +70,8 @@ async def test_housekeeping_forgets_old_done_rows_and_keeps_the_rest(app: App, c
     async with app.services.db() as session:
         left = list(await session.scalars(select(InboxMessage.external_key).order_by(InboxMessage.id)))
     assert left == [pending.external_key, dead.external_key]
+    clock.advance(days=app.services.settings.suspect_data_retention_days)
+    assert await jobs.forget_deliveries() == 1  # a dead row nobody replayed: its payload goes too
+    async with app.services.db() as session:
+        left = list(await session.scalars(select(InboxMessage.external_key)))
+    assert left == [pending.external_key]  # never dropped unhandled
