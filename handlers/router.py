@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -58,8 +59,8 @@ class Routes:
 
 def database_away(error: BaseException) -> bool:
     """A lost or refused database connection (or a locked SQLite file): worth retrying later."""
-    if isinstance(error, OperationalError | InterfaceError):
-        return True
+    if isinstance(error, OperationalError | InterfaceError | sqlite3.OperationalError):
+        return True  # the last one: storage/db.py's own wait for SQLite's writer turn ran out
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
     return isinstance(error, ConnectionError | TimeoutError)
