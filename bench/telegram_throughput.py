@@ -6,7 +6,9 @@
 :class:`bot.telegram.request.AiohttpRequest`, (c) Buurtbot. The fake server runs in its own process
 (this machine has two cores: one for the server, one for the bot) and is started afresh per variant.
 The N updates are queued before polling starts, so the figure is backlog throughput: updates fully
-handled per second, counted by a handler in a later PTB group (it runs after the real handler is done).
+handled per second. The echo bots count them in a later PTB group (it runs after the real handler is
+done); Buurtbot counts the inbox rows its worker finished (each stored before its offset was
+confirmed, and marked done with its replies), then waits until every reply has been sent.
 Every wait is bounded, so the benchmark always stops by itself.
 """
 
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import aiohttp
+from sqlalchemy import event
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -113,6 +116,8 @@ class Runner(Protocol):
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
     async def settled(self) -> bool: ...  # every reply of the handled updates has been sent
+    def handled(self, counted: int) -> int: ...  # updates fully handled (``counted`` by PTB's group 99)
+    def transactions(self) -> int: ...  # database transactions committed during the run
 
 
 class EchoRunner:
@@ -133,6 +138,12 @@ class EchoRunner:
 
     async def settled(self) -> bool:
         return True  # the echo handlers return after their reply was sent
+
+    def handled(self, counted: int) -> int:
+        return counted
+
+    def transactions(self) -> int:
+        return 0  # no database
 
 
 class BuurtbotRunner:
@@ -160,6 +171,15 @@ class BuurtbotRunner:
         self.app = build_app(settings)
         self.runtime = TelegramRuntime(self.app, settings)
         self.ptb = self.runtime.ptb
+        self._commits = 0
+
+        def committed(_connection: object) -> None:
+            self._commits += 1
+
+        event.listen(self.app.engine.sync_engine, "commit", committed)
+
+    def transactions(self) -> int:
+        return self._commits
 
     async def start(self) -> None:
         await self.runtime.start()
@@ -167,6 +187,9 @@ class BuurtbotRunner:
     async def stop(self) -> None:
         await self.runtime.stop()
         await self.app.close()
+
+    def handled(self, counted: int) -> int:
+        return self.runtime.inbox.handled  # updates come through the inbox, not PTB's handlers
 
     async def settled(self) -> bool:
         from storage.outbox import pending_count
@@ -257,38 +280,46 @@ async def _stats(fake: FakeProcess) -> dict[str, Any]:
         return result
 
 
-async def run_variant(
-    factory: AppFactory, updates: list[dict[str, Any]], limit: float, db: str
-) -> tuple[float, dict[str, Any]]:
-    """Seconds until every update is handled and its replies sent, and the fake's call counts."""
+@dataclass
+class Result:
+    seconds: float  # until every update is handled and its replies sent (nan: gave up)
+    cpu_seconds: float  # this process's CPU time meanwhile (the fake runs elsewhere): load-independent
+    transactions: int  # database commits meanwhile
+    stats: dict[str, Any]  # the fake's call counts
+
+
+async def run_variant(factory: AppFactory, updates: list[dict[str, Any]], limit: float, db: str) -> Result:
+    """Run one variant over the updates against a fresh fake server."""
     fake = FakeProcess.start()
     try:
         await _queue(fake, updates)
         runner = await factory(f"{fake.url}/bot", db)
-        done = asyncio.Event()
-        handled = 0
+        counted = 0
 
         async def count(update: object, context: object) -> None:
-            nonlocal handled
-            handled += 1
-            if handled >= len(updates):
-                done.set()
+            nonlocal counted
+            counted += 1
+
+        async def all_handled() -> None:
+            while runner.handled(counted) < len(updates):  # noqa: ASYNC110 - bounded by the timeout
+                await asyncio.sleep(0.01)
 
         runner.ptb.add_handler(TypeHandler(Update, count), group=99)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         await runner.start()
         finished = False
         try:
             async with asyncio.timeout(limit):
-                await done.wait()
+                await all_handled()
                 while not await runner.settled():  # noqa: ASYNC110 - a DB count, bounded by the timeout
                     await asyncio.sleep(0.01)
                 finished = True
         except TimeoutError:
-            print(f"   gave up after {limit:.0f} s with {handled}/{len(updates)} handled")
-        elapsed = time.perf_counter() - started
+            print(f"   gave up after {limit:.0f} s with {runner.handled(counted)}/{len(updates)} handled")
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        transactions = runner.transactions()
         await runner.stop()
-        return elapsed if finished else float("nan"), await _stats(fake)
+        return Result(elapsed if finished else float("nan"), cpu, transactions, await _stats(fake))
     finally:
         fake.stop()
 
@@ -300,12 +331,16 @@ async def main_async(n: int, only: list[str], db: str = "sqlite") -> dict[str, f
         label, factory = VARIANTS[key]
         gc.collect()
         try:
-            seconds, stats = await run_variant(factory, updates, limit=max(60.0, n / 20), db=db)
+            result = await run_variant(factory, updates, limit=max(60.0, n / 20), db=db)
         except NotImplementedError as exc:
             print(f"({key}) {label}: skipped ({exc})")
             continue
-        rates[key] = n / seconds
-        print(f"({key}) {label}: {rates[key]:8.0f} updates/s  ({seconds:.2f} s; calls {stats['counts']})")
+        rates[key] = n / result.seconds
+        print(
+            f"({key}) {label}: {rates[key]:8.0f} updates/s  ({result.seconds:.2f} s; "
+            f"{1000 * result.cpu_seconds / n:.2f} ms CPU and {result.transactions / n:.2f} transactions "
+            f"per update; calls {result.stats['counts']})"
+        )
     for num, den in (("c", "a"), ("c", "b"), ("b", "a")):
         if num in rates and den in rates:
             print(f"{num}/{den} = {rates[num] / rates[den]:.2f}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.delivery import OutboxDrain, RetryPolicy, Transport
+from bot.inbox import InboxWorker
 from bot.pacing import Budget, Budgets, Pacer
 from bot.reply_writer import ReplyWriter
 from bot.sender import PacedSender, Sleep
@@ -27,6 +29,8 @@ from messages.catalog import Catalog
 from messages.services import load_directory
 from storage.db import create_engine, create_sessionmaker
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class App:
@@ -36,30 +40,43 @@ class App:
     # SQLite's one writer needs no lock here: storage/db.py makes this process's transactions
     # take turns on the event loop, so updates are routed concurrently between transactions.
     writer: ReplyWriter = field(init=False)
+    # Durable intake: every platform stores its updates here and registers a row handler.
+    inbox: InboxWorker = field(init=False)
 
     def __post_init__(self) -> None:
         self.writer = ReplyWriter(self.services)
+        self.inbox = InboxWorker(self.services, {})
 
-    async def handle(self, incoming: Incoming) -> int:
-        """Route one update and queue its replies in the outbox; returns how many were queued."""
-        replies = await self.dispatcher.dispatch(incoming)
-        if replies:
-            await self.post(incoming, replies)
+    async def handle(self, incoming: Incoming, inbox_id: int | None = None) -> int:
+        """Route one update and queue its replies in the outbox; returns how many were queued.
+
+        ``inbox_id`` is the update's inbox row (storage/inbox.py): it is marked done in the same
+        transaction as the replies, so a crash either keeps both or neither."""
+        try:
+            replies = await self.dispatcher.dispatch(incoming)
+        except Exception:
+            if inbox_id is not None:
+                raise  # the database was away: the inbox tries this update again later
+            log.exception("update not handled: the database was away")
+            replies = [Reply.say("error.generic")]  # no inbox row to retry (the console)
+        if replies or inbox_id is not None:
+            await self.post(incoming, replies, inbox_id)
         return len(replies)
 
-    async def handle_button(self, incoming: Incoming) -> list[Reply]:
+    async def handle_button(self, incoming: Incoming, inbox_id: int | None = None) -> list[Reply]:
         """Like :meth:`handle` for a button press on a platform with toasts: the toast replies are
-        returned (the adapter shows them as the press's answer), the rest is queued."""
+        returned (the adapter shows them as the press's answer), the rest is queued (and the inbox
+        row marked done with them)."""
         replies = await self.dispatcher.dispatch(incoming)
         rest = [reply for reply in replies if not reply.toast]
-        if rest:
-            await self.post(incoming, rest)
+        if rest or inbox_id is not None:
+            await self.post(incoming, rest, inbox_id)
         return [reply for reply in replies if reply.toast]
 
-    async def post(self, incoming: Incoming, replies: list[Reply]) -> None:
+    async def post(self, incoming: Incoming, replies: list[Reply], inbox_id: int | None = None) -> None:
         """Queue ``replies`` (keyed by the update, so a repeated update adds nothing) and wake the
         sender; concurrent updates share one transaction (see bot/reply_writer.py)."""
-        await self.writer.post(incoming, replies)
+        await self.writer.post(incoming, replies, inbox_id)
 
     def drain(self, transports: Mapping[str, Transport]) -> OutboxDrain:
         retry = RetryPolicy(max_attempts=self.services.settings.outbox_max_attempts)

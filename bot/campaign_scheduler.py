@@ -8,8 +8,9 @@ a job firing twice, late, or on two workers never posts twice.
 
 The same scheduler runs the daily privacy and housekeeping jobs: the suspect-data purge
 (:func:`handlers.reports.privacy.purge`) and forgetting old processed-update ids
-(:func:`storage.dedupe.forget_old`). Both are idempotent, so they also run once at start-up: an
-in-memory job store does not remember a run missed while the bot was down.
+(:func:`storage.dedupe.forget_old`, and the inbox's done rows: :func:`storage.inbox.forget_done`).
+Both are idempotent, so they also run once at start-up: an in-memory job store does not remember a
+run missed while the bot was down.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -28,6 +30,7 @@ from handlers.patrols.jobs import tick as patrol_tick
 from handlers.reports.privacy import purge
 from handlers.services import Services
 from storage.dedupe import forget_old
+from storage.inbox import forget_done
 
 log = logging.getLogger(__name__)
 
@@ -122,10 +125,15 @@ class CampaignScheduler:
         return count
 
     async def forget_deliveries(self) -> int:
-        """Drop processed update/message ids older than a week (the dedupe table only grows otherwise)."""
+        """Drop processed update/message ids and done inbox rows older than a week (both tables only
+        grow otherwise), and dead inbox rows past SUSPECT_DATA_RETENTION_DAYS; pending rows stay."""
         try:
             async with self.services.db() as session:
-                count = await forget_old(session, now=self.services.clock.now())
+                now = self.services.clock.now()
+                dead_kept = timedelta(days=self.services.settings.suspect_data_retention_days)
+                count = await forget_old(session, now=now) + await forget_done(
+                    session, now, dead_kept=dead_kept
+                )
                 await session.commit()
         except Exception:
             log.exception("forgetting old delivery ids failed; tomorrow's run retries")

@@ -174,6 +174,21 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
     return run_sender(settings)
 
 
+def cmd_inbox(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.inbox_cli import cmd_inbox as inbox
+
+    return inbox(args, settings)
+
+
+def _add_inbox(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    inbox = sub.add_parser("inbox", help="updates stored for handling: counts, stuck ones, replay")
+    actions = inbox.add_subparsers(dest="inbox_action")
+    again = actions.add_parser("replay", help="put one stuck update (ID) or all of them (--dead) back")
+    again.add_argument("id", nargs="?", type=int, help="the number `buurtbot inbox` shows")
+    again.add_argument("--dead", action="store_true", help="every stuck update")
+    inbox.set_defaults(func=cmd_inbox)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="buurtbot", description="Buurtbot: buurtpreventie chat bot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -197,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="list the latest refusals (audit table)")
     audit.add_argument("--limit", type=int, default=50, help="how many rows (default 50)")
     audit.set_defaults(func=cmd_audit)
+    _add_inbox(sub)
     return parser
 
 

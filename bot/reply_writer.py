@@ -22,6 +22,7 @@ from handlers.services import Services
 from handlers.types import ChatKind, Incoming, Reply
 from storage.cache import RowCache, row_cache
 from storage.chats import ensure_chat
+from storage.inbox import mark_done
 from storage.models import Chat
 from storage.outbox import NewRow, enqueue_many
 
@@ -34,6 +35,7 @@ ChatWant = tuple[str, str, str, str | None]  # platform, external id, kind, titl
 class _Post:
     incoming: Incoming
     replies: list[Reply]
+    inbox_id: int | None = None  # the update's inbox row, marked done with these replies
     done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
     # Fixed once, so a batch written twice (after a cancelled leader) cannot double its rows.
     token: str = ""
@@ -59,9 +61,9 @@ class ReplyWriter:
         self._busy = False
         self._idle = asyncio.Event()
 
-    async def post(self, incoming: Incoming, replies: list[Reply]) -> None:
-        """Queue ``replies`` as outbox rows; returns once they are committed (or raises)."""
-        mine = _Post(incoming, replies)
+    async def post(self, incoming: Incoming, replies: list[Reply], inbox_id: int | None = None) -> None:
+        """Queue ``replies`` as outbox rows (and mark the inbox row done); returns once committed."""
+        mine = _Post(incoming, replies, inbox_id)
         self._queue.append(mine)
         while not mine.done.done():
             if self._busy:
@@ -121,6 +123,7 @@ class ReplyWriter:
                     key = f"in:{post.incoming.platform}:{post.incoming.chat_id}:{post.token}:{index}"
                     rows.append(NewRow(chats[want], reply_to_json(reply), key))
             await enqueue_many(session, rows, now)
+            await mark_done(session, [p.inbox_id for p in batch if p.inbox_id is not None], now)
             await session.commit()
         if cache is not None:
             for chat in created:

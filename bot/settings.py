@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(default=5, ge=1, le=100)  # 5xx/timeouts, then the row fails
     outbox_lease_seconds: float = Field(default=60.0, ge=1, le=3600)  # a crashed worker's rows wait this long
     outbox_worker_id: str = ""  # stable id per worker: on restart its own leases are resumed at once
+    # Durable intake: a failing update is retried with backoff, then parked as dead after this many tries.
+    inbox_max_attempts: int = Field(default=5, ge=1, le=100)
+    # An update being handled is leased to its process; another takes it over after this (a crash).
+    inbox_lease_seconds: float = Field(default=60.0, ge=1, le=3600)
     # How often the coordinator's "verstuurd 120/300" message is updated during an alert.
     alert_progress_seconds: float = Field(default=3.0, ge=0.5, le=600)
     # Places loaded on a fresh install: "dordrecht" (shipped CBS 2025 wijken and buurten), "" (none),

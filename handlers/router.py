@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from handlers.access import Audience, ensure_rows, known_rows
 from handlers.audit import record_refusals
@@ -56,6 +59,15 @@ class Routes:
     fallback: Handler | None = None  # text nobody claimed
 
 
+def database_away(error: BaseException) -> bool:
+    """A lost or refused database connection (or a locked SQLite file): worth retrying later."""
+    if isinstance(error, OperationalError | InterfaceError | sqlite3.OperationalError):
+        return True  # the last one: storage/db.py's own wait for SQLite's writer turn ran out
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, ConnectionError | TimeoutError)
+
+
 class Dispatcher:
     def __init__(self, routes: Routes, services: Services) -> None:
         self.routes = routes
@@ -65,7 +77,9 @@ class Dispatcher:
         """Run the owning handler; any failure becomes the catalog's apology, logged with context."""
         try:
             replies = await self._route(incoming)
-        except Exception:
+        except Exception as error:
+            if database_away(error):
+                raise  # not the handler's fault: the inbox retries the update once the database is back
             log.exception(
                 "handler failed: platform=%s chat=%s kind=%s command=%s callback=%s",
                 incoming.platform,

@@ -72,6 +72,11 @@ async def _drop(name: str) -> None:
         await connection.close()
 
 
+async def admin_connection() -> asyncpg.Connection:
+    """A connection to the server's admin database (for tests that take a database away)."""
+    return await _connect()
+
+
 def create_database() -> str:
     """Create a uniquely named database and return its SQLAlchemy URL."""
     name = f"buurtbot_test_{uuid.uuid4().hex[:10]}"

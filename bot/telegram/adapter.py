@@ -114,8 +114,9 @@ class TelegramAdapter:
         self.admins = AdminCache(bot, clock)
         self.locks = KeyedLocks()
 
-    async def handle_update(self, update: Update) -> Incoming | None:
-        """Process one update fully (replies are queued in the outbox); returns what was routed."""
+    async def handle_update(self, update: Update, inbox_id: int | None = None) -> Incoming | None:
+        """Process one update fully (replies are queued in the outbox, and its inbox row marked done
+        with them); returns what was routed, None when there was nothing to route."""
         query = update.callback_query
         incoming = from_update(update, self.bot.id, self.bot.username, self.clock.now())
         if incoming is None:
@@ -129,9 +130,9 @@ class TelegramAdapter:
                 if incoming.kind in (EventKind.BOT_PROMOTED, EventKind.CHAT_MIGRATED, EventKind.BOT_REMOVED):
                     self.admins.forget(int(incoming.chat_id))
                 if query is not None:
-                    toasts = await self.app.handle_button(incoming)
+                    toasts = await self.app.handle_button(incoming, inbox_id)
                 else:
-                    await self.app.handle(incoming)
+                    await self.app.handle(incoming, inbox_id)
         finally:
             if query is not None:  # always answered: the spinner stops even if the handler failed
                 await self._answer(query, self._toast_text(toasts))

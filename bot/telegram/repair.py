@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Sequence
 from typing import Any
 
 from telegram import (
@@ -132,39 +131,14 @@ def lenient_update(data: JSON, bot: Bot) -> Update | None:
 
 
 class LenientBot(ExtBot[Any]):
-    """An ExtBot whose long polling survives updates PTB cannot read.
+    """An ExtBot whose long polling reads ``getUpdates`` as raw JSON.
 
     PTB parses a ``getUpdates`` batch all at once; one update it refuses (an older or newer Bot API
-    shape) fails the whole batch, the offset never moves on, and polling retries the same batch
-    forever: no later update is ever handled. Only when that happens, this bot fetches the same batch
-    again without waiting and reads it update by update with :func:`lenient_update`; an update nobody
-    can read becomes a bare ``Update(update_id)``, which the adapter ignores and the offset passes.
+    shape) failed the whole batch, so the offset never moved on. Our poller (bot/telegram/polling.py)
+    stores the batch as it came and each update is read on its own later, with
+    :func:`lenient_update`: an update nobody can read is logged and passed, the others go on.
     """
 
-    async def get_updates(
-        self,
-        offset: int | None = None,
-        limit: int | None = None,
-        timeout: Any = None,  # noqa: ASYNC109 - PTB's signature
-        allowed_updates: Sequence[str] | None = None,
-        **kwargs: Any,
-    ) -> tuple[Update, ...]:
-        try:
-            return await super().get_updates(offset, limit, timeout, allowed_updates, **kwargs)
-        except (TypeError, ValueError, KeyError, AttributeError):
-            log.warning(
-                "getUpdates batch from offset %s unreadable as a whole: reading it one by one", offset
-            )
-        data: JSON = {"timeout": 0}
-        for name, value in (("offset", offset), ("limit", limit), ("allowed_updates", allowed_updates)):
-            if value is not None:
-                data[name] = value
-        raw = await self._post("getUpdates", data)
-        updates = []
-        for item in raw if isinstance(raw, list) else []:
-            update = lenient_update(item, self) if isinstance(item, dict) else None
-            if update is None and isinstance(item, dict) and isinstance(item.get("update_id"), int):
-                update = Update(update_id=item["update_id"])
-            if update is not None:
-                updates.append(update)
-        return tuple(updates)
+    async def raw_updates(self, params: JSON, read_timeout: float) -> Any:
+        """``getUpdates`` as Telegram's JSON, unparsed: the inbox stores updates as they came."""
+        return await self._post("getUpdates", params, read_timeout=read_timeout)

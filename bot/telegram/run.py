@@ -1,41 +1,44 @@
 """``buurtbot run`` on Telegram: long polling or webhook, plus the outbox sender, on one event loop.
 
-PTB is the transport only: its ``Application`` fetches updates (polling or our webhook's queue) and
-runs them concurrently through one ``TypeHandler``; our adapter turns them into ``Incoming`` values
-for the neutral router, and replies leave through the outbox and :class:`TelegramTransport`.
+PTB is the transport only: updates arrive by our long polling (bot/telegram/polling.py) or our
+webhook, are stored in the inbox first, and the inbox worker (bot/inbox.py) hands each stored row to
+our adapter, which turns it into an ``Incoming`` for the neutral router; replies leave through the
+outbox and :class:`TelegramTransport`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import sys
 from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
-from telegram import Update
 from telegram.error import BadRequest, InvalidToken, NetworkError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.app import App, build_app
 from bot.delivery import OutboxDrain, Transport
+from bot.inbox import worker_id
 from bot.lifecycle import serve_until_signal
 from bot.settings import Settings
 from bot.telegram.adapter import ALLOWED_UPDATES, TelegramAdapter
+from bot.telegram.polling import Poller
 from bot.telegram.repair import LenientBot
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.transport import TelegramTransport
-from bot.telegram.webhook import telegram_webhook
+from bot.telegram.webhook import parse_update, telegram_webhook
 from bot.web import RouteAdder, build_web_app, start_web
 from handlers.types import Msg, Platform
 from messages.catalog import Catalog, strip_tags
+from storage.inbox import InboxRow
 
 log = logging.getLogger(__name__)
 
 PTBApp = Application[Any, Any, Any, Any, Any, Any]
-CONCURRENT_UPDATES = 64  # updates in flight; each chat is still handled in order (ChatLocks)
 
 
 class ConfigError(RuntimeError):
@@ -61,27 +64,19 @@ def mode_name(webhook: bool) -> str:
     return "buurtbot run --webhook" if webhook else "buurtbot run"
 
 
-def build_ptb(
-    settings: Settings, *, polling: bool, requests: tuple[AiohttpRequest, AiohttpRequest] | None = None
-) -> PTBApp:
+def build_ptb(settings: Settings, *, requests: tuple[AiohttpRequest, AiohttpRequest] | None = None) -> PTBApp:
+    """PTB's bot (getMe, the Bot API calls), without its updater: our Poller and webhook fetch updates."""
     if settings.telegram_bot_token is None:
         raise ConfigError("TELEGRAM_BOT_TOKEN")
     request, updates_request = requests or AiohttpRequest.pair()
-    bot = LenientBot(  # long polling must not stall on an update PTB cannot read (see repair.py)
+    bot = LenientBot(  # raw getUpdates for our poller: one unreadable update stalls nothing
         settings.telegram_bot_token.get_secret_value(),
         base_url=settings.telegram_api_base_url,
         request=request,
         get_updates_request=updates_request,
     )
-    builder = (
-        ApplicationBuilder()
-        .bot(bot)
-        .concurrent_updates(CONCURRENT_UPDATES)
-        .job_queue(None)  # schedules are ours (APScheduler over our tables), not PTB's
-    )
-    if not polling:
-        builder = builder.updater(None)
-    return builder.build()
+    # Schedules are ours (APScheduler over our tables), not PTB's; updates come through the inbox.
+    return ApplicationBuilder().bot(bot).job_queue(None).updater(None).build()
 
 
 class TelegramRuntime:
@@ -100,8 +95,13 @@ class TelegramRuntime:
         self.settings = settings
         self.webhook = webhook
         self.requests = AiohttpRequest.pair()
-        self.ptb = build_ptb(settings, polling=not webhook, requests=self.requests)
+        self.ptb = build_ptb(settings, requests=self.requests)
         self.adapter = TelegramAdapter(app, self.ptb.bot, app.services.clock)
+        self.inbox = app.inbox
+        self.inbox.worker = worker_id(settings)  # this process's port (and OUTBOX_WORKER_ID) name it
+        self.inbox.add_handler(Platform.TELEGRAM, self.handle_row)
+        assert isinstance(self.ptb.bot, LenientBot)
+        self.poller = Poller(self.ptb.bot, self.inbox, ALLOWED_UPDATES)
         self.transport = TelegramTransport(self.ptb.bot, app.services.catalog)
         # Other platforms on the same process (WhatsApp) share the outbox sender and the web server.
         transports = {Platform.TELEGRAM: self.transport, **(extra_transports or {})}
@@ -111,19 +111,19 @@ class TelegramRuntime:
         self.extra_routes = extra_routes
         self.web_runner: web.AppRunner | None = None
         self._sender: asyncio.Task[None] | None = None
+        self._background: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
-        self.ptb.add_handler(TypeHandler(Update, self._on_update))
-        self.ptb.add_error_handler(self._on_error)
 
-    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.adapter.handle_update(update)
+    async def handle_row(self, row: InboxRow) -> bool:
+        """One stored update through the adapter; False when it holds nothing to route."""
+        data = json.loads(row.payload)
+        update = parse_update(data, self.ptb.bot) if isinstance(data, dict) else None
+        if update is None:
+            return False
+        return await self.adapter.handle_update(update, row.id) is not None
 
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        # PTB's own failures (network, unreadable update); handler failures are caught by the router.
-        log.error("telegram update failed: %s", context.error, exc_info=context.error)
-
-    async def enqueue(self, update: Update) -> None:
-        await self.ptb.update_queue.put(update)
+    def _spawn(self, job: Any, name: str) -> None:
+        self._background.append(asyncio.create_task(job, name=name))
 
     async def start(self) -> None:
         missing = missing_setting(self.settings, self.webhook)
@@ -135,15 +135,15 @@ class TelegramRuntime:
             "username": me.username,
             "can_read_all_group_messages": bool(me.can_read_all_group_messages),
         }
-        await self.ptb.start()
         self._sender = asyncio.create_task(self._send_loop(), name="outbox-sender")
+        # Unfinished updates from before a restart first, then every few seconds (failed, or leased
+        # by a process that died).
+        self._spawn(self.inbox.run(self._stopping), "inbox-resume")
         if self.webhook:
             await self._start_webhook()
         else:
-            assert self.ptb.updater is not None
-            await self.ptb.updater.start_polling(
-                poll_interval=0.0, timeout=30, allowed_updates=list(ALLOWED_UPDATES)
-            )
+            await self.ptb.bot.delete_webhook()  # getUpdates refuses to work while a webhook is set
+            self._spawn(self.poller.run(self._stopping), "telegram-polling")
             if self.extra_routes:  # e.g. WhatsApp's webhook, which has no polling mode
                 web_app = build_web_app(self.app.services, self.extra_routes)
                 self.web_runner = await start_web(web_app, self.settings.port, self.settings.host)
@@ -153,7 +153,7 @@ class TelegramRuntime:
     async def _start_webhook(self) -> None:
         secret = self.settings.telegram_webhook_secret
         assert secret is not None and self.settings.webhook_url
-        route = telegram_webhook(self.ptb.bot, secret.get_secret_value(), self.enqueue)
+        route = telegram_webhook(secret.get_secret_value(), self.inbox)
         web_app = build_web_app(self.app.services, (route, *self.extra_routes))
         self.web_runner = await start_web(web_app, self.settings.port, self.settings.host)
         await self.ptb.bot.set_webhook(
@@ -173,12 +173,14 @@ class TelegramRuntime:
 
     async def stop(self) -> None:
         self._stopping.set()
-        if self.ptb.updater is not None and self.ptb.updater.running:
-            await self.ptb.updater.stop()
+        for task in self._background:
+            task.cancel()  # a long poll in flight: its batch was not stored, so it comes again
+        await asyncio.gather(*self._background, return_exceptions=True)
         if self.web_runner is not None:
             await self.web_runner.cleanup()  # the webhook stays registered: Telegram keeps updates
-        if self.ptb.running:
-            await self.ptb.stop()
+        with contextlib.suppress(TimeoutError):
+            # Stored updates still being handled; whatever is cut off resumes at the next start.
+            await asyncio.wait_for(self.inbox.idle(), 10)
         if self._sender is not None:
             self.app.services.outbox.wake()
             with contextlib.suppress(asyncio.CancelledError):

@@ -1,40 +1,33 @@
-"""``POST /webhook/telegram``: check the secret, dedupe on ``update_id``, queue, answer 200 at once.
+"""``POST /webhook/telegram``: check the secret, store the update in the inbox, then answer 200.
 
-Telegram repeats an update after any non-2xx answer or timeout, so the handler answers as soon as the
-update is safely recorded; the handlers run later from PTB's update queue. The ``update_id`` goes into
-``processed_deliveries`` first (a unique constraint), so several workers behind one URL and
-redeliveries never process an update twice.
+Telegram repeats an update after any non-2xx answer or timeout, and never after a 200. So the 200
+comes only once the raw update is committed to the inbox (storage/inbox.py); a failed commit answers
+500 and Telegram tries again. The inbox's unique ``(platform, update_id)`` makes a redelivery (or the
+same update posted to another worker behind the same URL) a 200 without a second row. Handling runs
+from the inbox (bot/inbox.py), not from this request.
 """
 
 from __future__ import annotations
 
 import hmac
+import json
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 from telegram import Bot, Update
 
+from bot.inbox import InboxWorker
 from bot.telegram.repair import lenient_update
-from bot.web import MAX_BODY, SERVICES, RouteAdder
+from bot.web import MAX_BODY, RouteAdder
 from bot.web_json import load_json
-from handlers.services import Services
-from storage.dedupe import first_delivery
+from handlers.types import Platform
+from storage.inbox import NewInbound
 
 log = logging.getLogger(__name__)
 
 PATH = "/webhook/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-Enqueue = Callable[[Update], Awaitable[None]]
-
-
-async def first_time(services: Services, update_id: int) -> bool:
-    async with services.db() as session:
-        first = await first_delivery(session, "telegram", str(update_id), services.clock.now())
-        await session.commit()
-    return first
 
 
 def _update_id(data: Any) -> int | None:
@@ -45,11 +38,19 @@ def _update_id(data: Any) -> int | None:
 
 
 def parse_update(data: dict[str, Any], bot: Bot) -> Update | None:
-    """PTB's Update (repaired if needed), or None for a shape nobody can read (logged, answered 200)."""
+    """PTB's Update (repaired if needed), or None for a shape nobody can read (logged, then done)."""
     return lenient_update(data, bot)
 
 
-def telegram_webhook(bot: Bot, secret: str, enqueue: Enqueue) -> RouteAdder:
+def _payload(body: bytes, data: Any) -> str:
+    """The body as it came (UTF-8 JSON); re-encoded in the rare case it was another encoding."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return json.dumps(data)
+
+
+def telegram_webhook(secret: str, inbox: InboxWorker) -> RouteAdder:
     expected = secret.encode()
 
     async def receive(request: web.Request) -> web.Response:
@@ -66,13 +67,12 @@ def telegram_webhook(bot: Bot, secret: str, enqueue: Enqueue) -> RouteAdder:
         update_id = _update_id(data)
         if update_id is None:
             return web.Response(status=400)
-        services: Services = request.app[SERVICES]
-        if not await first_time(services, update_id):
-            return web.Response(status=200)  # a repeat: already taken
-        update = parse_update(data, bot)
-        if update is not None:
-            await enqueue(update)
-        return web.Response(status=200)
+        try:
+            await inbox.take([NewInbound(Platform.TELEGRAM, str(update_id), _payload(body, data))])
+        except Exception as error:  # not stored: Telegram must send it again
+            log.warning("telegram update %s not stored (%s): answered 500", update_id, type(error).__name__)
+            return web.Response(status=500)
+        return web.Response(status=200)  # stored now, or a repeat of one stored before
 
     def add(app: web.Application) -> None:
         app.router.add_post(PATH, receive)

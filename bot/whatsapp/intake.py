@@ -1,25 +1,31 @@
-"""What happens to a verified WhatsApp webhook: statuses recorded, each message handled once.
+"""What happens to a verified WhatsApp webhook: statuses recorded, each message stored, then handled.
 
-While Meta waits for its 200 we only do the quick, durable part: record statuses, claim each
-``wamid`` in the database (so a retry or another worker skips it), refresh the 24 h window and
-translate a typed number into the button it stands for. The routing itself runs on a few background
-workers fed by a queue (one on SQLite, which has a single writer anyway), and one person's messages
-are handled one at a time, in the order they came.
+While Meta waits for its 200 we only do the quick, durable part, in one transaction: record delivery
+statuses, refresh the 24 h window, and store each message in the inbox under its ``wamid`` (so a
+retry, or the same body posted to another worker, adds nothing). Each message is its own inbox row,
+not the whole body: Meta may batch a redelivery differently, and one message that fails must not
+hold back or repeat the others. The routing runs from the inbox (bot/inbox.py); one person's
+messages are handled one at a time, in the order they came. A typed number is translated into the
+button it stands for at handling time, against the menu the previous reply left.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
-from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
-from bot.whatsapp.parse import Parsed
+from bot.whatsapp.parse import Parsed, parse_webhook
+from bot.whatsapp.words import DEFAULT_COMMAND_WORDS
 from handlers.types import EventKind, Incoming, Platform
-from storage.dedupe import first_delivery
-from storage.whatsapp import WhatsAppContact, record_inbound, record_status
+from storage.inbox import InboxRow, NewInbound
+from storage.whatsapp import WhatsAppContact, get_contact, record_inbound, record_status
 
 log = logging.getLogger(__name__)
 
@@ -36,64 +42,64 @@ def press_numbered(incoming: Incoming, contact: WhatsAppContact) -> Incoming:
 
 
 class WhatsAppIntake:
-    def __init__(self, app: App, workers: int | None = None) -> None:
+    def __init__(self, app: App, words: Mapping[str, str] = DEFAULT_COMMAND_WORDS) -> None:
         self._app = app
-        sqlite = app.services.settings.database_url.startswith("sqlite")
-        self._workers = workers or (1 if sqlite else 8)
-        self._queue: asyncio.Queue[Incoming] = asyncio.Queue()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._words = words
         self._locks: dict[str, asyncio.Lock] = {}  # per number: one person's messages in order
-        self._users: dict[str, int] = {}  # how many workers hold or wait for each lock
+        self._users: dict[str, int] = {}  # how many rows hold or wait for each lock
+        app.inbox.add_handler(Platform.WHATSAPP, self.handle_row)
 
     async def on_update(self, parsed: Parsed) -> None:
-        """Called by the webhook endpoint for every verified body (must be quick)."""
-        for incoming in await self._claim(parsed):
-            self._queue.put_nowait(incoming)
-        while sum(not task.done() for task in self._tasks) < min(self._workers, self._queue.qsize()):
-            self._spawn(self._work())
+        """Called by the webhook endpoint for every verified body; raises when nothing was stored."""
+        items = [
+            NewInbound(
+                Platform.WHATSAPP, incoming.delivery_id, json.dumps(parsed.bodies[incoming.delivery_id])
+            )
+            for incoming in parsed.incoming
+            if incoming.delivery_id in parsed.bodies
+        ]
 
-    async def _claim(self, parsed: Parsed) -> list[Incoming]:
-        services = self._app.services
-        now = services.clock.now()
-        fresh: list[Incoming] = []
-        async with services.db() as session:
+        async def record(session: AsyncSession) -> None:
             for status in parsed.statuses:
                 await record_status(
                     session, status.message_id, status.status, status.recipient_id, status.at,
                     status.error_code, status.error_title,
                 )  # fmt: skip
             for incoming in parsed.incoming:
-                if not await first_delivery(session, Platform.WHATSAPP, incoming.delivery_id or "", now):
-                    log.info("whatsapp message %s seen before: skipped", incoming.delivery_id)
-                    continue
-                contact = await record_inbound(session, incoming.chat_id, incoming.received_at)
-                fresh.append(press_numbered(incoming, contact))
-            await session.commit()
-        return fresh
+                await record_inbound(session, incoming.chat_id, incoming.received_at)
 
-    async def _work(self) -> None:
-        """Handle queued messages until the queue is empty, then end (no idle tasks)."""
-        while not self._queue.empty():
-            incoming = self._queue.get_nowait()
-            key = incoming.chat_id
-            lock = self._locks.setdefault(key, asyncio.Lock())
-            self._users[key] = self._users.get(key, 0) + 1
-            try:
-                async with lock:
-                    await self._app.handle(incoming)
-            except Exception:  # the dispatcher already answers handler errors; this is storage trouble
-                log.exception("whatsapp message %s could not be handled", incoming.delivery_id)
-            finally:
-                self._users[key] -= 1
-                if not self._users[key]:
-                    del self._users[key], self._locks[key]
+        await self._app.inbox.take(items, record)
 
-    def _spawn(self, job: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(job)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    async def handle_row(self, row: InboxRow) -> bool:
+        """One stored message through the router (its row is marked done with the replies)."""
+        parsed = parse_webhook(json.loads(row.payload), row.received_at, self._words)
+        if not parsed.incoming:
+            return False
+        incoming = parsed.incoming[0]
+        async with self._turn(incoming.chat_id):
+            incoming = await self._with_menu_choice(incoming)
+            await self._app.handle(incoming, row.id)
+        return True
+
+    async def _with_menu_choice(self, incoming: Incoming) -> Incoming:
+        if incoming.kind is not EventKind.MESSAGE or not incoming.text.strip().rstrip(".").isdigit():
+            return incoming  # the common case needs no look-up
+        async with self._app.services.db() as session:
+            contact = await get_contact(session, incoming.chat_id)
+        return press_numbered(incoming, contact) if contact is not None else incoming
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, key: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._locks[key]
 
     async def idle(self) -> None:
         """Wait until every message received so far is handled (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._app.inbox.idle()

@@ -44,6 +44,9 @@ class Parsed:
     incoming: list[Incoming] = field(default_factory=list)
     statuses: list[DeliveryStatus] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # why each skipped item was skipped
+    # wamid → a webhook body holding only that message (with its contact): what the inbox stores,
+    # so each message is deduped and retried on its own however Meta batches a redelivery.
+    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _dict(value: object) -> dict[str, Any]:
@@ -99,9 +102,11 @@ def _parse_value(value: dict[str, Any], now: datetime, words: Mapping[str, str],
     contacts = [_dict(c) for c in _list(value.get("contacts"))]
     for message in _list(value.get("messages")):
         message = _dict(message)
-        incoming = _message(message, _contact_for(message, contacts), now, words)
+        contact = _contact_for(message, contacts)
+        incoming = _message(message, contact, now, words)
         if isinstance(incoming, Incoming):
             parsed.incoming.append(clean_incoming(incoming))
+            parsed.bodies[incoming.delivery_id or ""] = single_message_body(value, contact, message)
         else:
             parsed.ignored.append(incoming)
     for status in _list(value.get("statuses")):
@@ -110,6 +115,17 @@ def _parse_value(value: dict[str, Any], now: datetime, words: Mapping[str, str],
             parsed.statuses.append(delivery)
         else:
             parsed.ignored.append("status without id")
+
+
+def single_message_body(
+    value: dict[str, Any], contact: dict[str, Any], message: dict[str, Any]
+) -> dict[str, Any]:
+    """A webhook body with just this message, which :func:`parse_webhook` reads back the same way."""
+    one = {"metadata": value.get("metadata"), "contacts": [contact] if contact else [], "messages": [message]}
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"changes": [{"field": "messages", "value": one}]}],
+    }
 
 
 def _contact_for(message: dict[str, Any], contacts: list[dict[str, Any]]) -> dict[str, Any]:

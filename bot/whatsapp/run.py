@@ -35,10 +35,13 @@ class WhatsAppRuntime:
         self.drain: OutboxDrain = app.drain({Platform.WHATSAPP: self.whatsapp.transport})
         self.web_runner: web.AppRunner | None = None
         self._sender: asyncio.Task[None] | None = None
+        self._resume: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
     async def start(self, port: int | None = None, host: str | None = None) -> None:
         self._sender = asyncio.create_task(self._send_loop(), name="outbox-sender")
+        # Messages stored but not handled before a restart, then every few seconds (bot/inbox.py).
+        self._resume = asyncio.create_task(self.app.inbox.run(self._stopping), name="inbox-resume")
         web_app = build_web_app(self.app.services, (self.whatsapp.add_routes,))
         bind = self.settings.host if host is None else host
         self.web_runner = await start_web(web_app, self.settings.port if port is None else port, bind)
@@ -59,6 +62,9 @@ class WhatsAppRuntime:
         if self.web_runner is not None:
             await self.web_runner.cleanup()  # runs on_shutdown: accepted messages reach the outbox
         self._stopping.set()
+        if self._resume is not None:
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._resume, 5)
         if self._sender is not None:
             self.app.services.outbox.wake()
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):

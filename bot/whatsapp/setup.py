@@ -67,4 +67,4 @@ def build_whatsapp(app: App, settings: Settings, http: aiohttp.ClientSession) ->
         verify_token=_secret(settings.whatsapp_verify_token),
         words=command_words(extra),
     )
-    return WhatsApp(transport, WhatsAppIntake(app), config, services.clock)
+    return WhatsApp(transport, WhatsAppIntake(app, config.words), config, services.clock)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.telegram.run import TelegramRuntime
 from bot.web import bound_port
-from storage.models import ProcessedDelivery
+from storage.inbox import InboxMessage
 from tests.fakes import telegram_updates as tu
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.conftest import WEBHOOK_SECRET
@@ -57,7 +57,7 @@ async def test_right_secret_is_processed_and_a_repeat_only_once(
     texts = [c.params["text"] for c in calls]
     assert texts[0].startswith("<b>Afspraken") and texts[1].startswith("Hallo Anna!")
     async with app.services.db() as session:
-        count = await session.scalar(select(func.count()).select_from(ProcessedDelivery))
+        count = await session.scalar(select(func.count()).select_from(InboxMessage))
     assert count == 2
     assert len(fake.calls_to("sendMessage")) == 2
 
@@ -72,7 +72,7 @@ async def test_wrong_or_missing_secret_is_403(webhook: TelegramRuntime, fake: Fa
     ):
         assert resp.status == 403
     async with app.services.db() as session:
-        assert await session.scalar(select(func.count()).select_from(ProcessedDelivery)) == 0
+        assert await session.scalar(select(func.count()).select_from(InboxMessage)) == 0
 
 
 async def test_malformed_and_oversized_bodies(webhook: TelegramRuntime, fake: FakeTelegram) -> None:

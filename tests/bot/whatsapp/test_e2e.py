@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import pytest
@@ -25,10 +27,11 @@ from handlers.routes import ROUTES
 from handlers.services import Services
 from handlers.types import Button, EventKind, Incoming, Msg, Reply
 from storage.chats import create_area
-from storage.dedupe import first_delivery
-from storage.models import Chat, OutboxMessage, OutboxStatus, Person, ProcessedDelivery, RoleName
+from storage.inbox import InboxMessage, InboxState
+from storage.models import Chat, OutboxMessage, OutboxStatus, Person, RoleName
 from storage.people import ensure_person, grant_role
 from storage.whatsapp import AreaSubscription, WhatsAppMessage, statuses_of
+from tests.bot.inbox_support import database_cut, inbox_states, intake_only
 from tests.bot.whatsapp.conftest import conformance_lines, serve
 from tests.fakes.whatsapp_api import (
     DEFAULT_APP_SECRET,
@@ -156,11 +159,11 @@ async def test_core_command_renders_whatsapp_markup(wa: WA) -> None:
 
 @pytest.mark.parametrize("mode", ["wrong", "none"])
 async def test_bad_signature_is_403_and_changes_nothing(wa: WA, mode: str) -> None:
-    before = [await wa.count(m) for m in (Chat, Person, ProcessedDelivery, OutboxMessage)]
+    before = [await wa.count(m) for m in (Chat, Person, InboxMessage, OutboxMessage)]
     status, _ = await wa.api.post_webhook(wa.url, wa.api.text_message(ANS, "STOP"), signature=mode)  # type: ignore[arg-type]
     await wa.parts.intake.idle()
     assert status == 403
-    assert [await wa.count(m) for m in (Chat, Person, ProcessedDelivery, OutboxMessage)] == before
+    assert [await wa.count(m) for m in (Chat, Person, InboxMessage, OutboxMessage)] == before
     assert wa.api.calls == []
 
 
@@ -171,9 +174,12 @@ async def test_repeated_message_id_is_processed_once(wa: WA) -> None:
     assert len(wa.seen.incoming) == 1
     assert len(wa.api.sent) == 1
     assert await wa.count(OutboxMessage) == 1
-    # Another worker sharing the database sees the claim too.
+    # One inbox row, handled: another worker sharing the database dedupes on it too.
     async with wa.app.services.db() as session:
-        assert not await first_delivery(session, "whatsapp", "wamid.SAME", wa.clock.now())
+        rows = list(await session.scalars(select(InboxMessage)))
+    assert [(r.platform, r.external_key, r.state) for r in rows] == [
+        ("whatsapp", "wamid.SAME", InboxState.DONE)
+    ]
 
 
 async def _area(wa: WA, name: str = "Krispijn") -> int:
@@ -343,8 +349,73 @@ async def test_every_conformance_body_through_the_full_intake(wa: WA) -> None:
     parsed = [parse_webhook(json.loads(line), wa.clock.now()) for line in lines]
     wamids = {i.delivery_id for p in parsed for i in p.incoming}
     statuses = {s.message_id for p in parsed for s in p.statuses}
-    assert await wa.count(ProcessedDelivery) == len(wamids)  # each message id handled once
+    assert await wa.count(InboxMessage) == len(wamids)  # one row per message id, however batched
+    async with wa.app.services.db() as session:
+        assert set(await session.scalars(select(InboxMessage.state))) == {InboxState.DONE}
     assert await wa.count(WhatsAppMessage) >= len(statuses)
     async with wa.app.services.db() as session:
         outbox = list(await session.scalars(select(OutboxMessage)))
     assert outbox and {row.status for row in outbox} == {OutboxStatus.SENT}
+
+
+def _batched(*bodies: dict[str, Any]) -> dict[str, Any]:
+    """One webhook body holding the messages (and contacts) of several, as Meta may batch them."""
+    out = copy.deepcopy(bodies[0])
+    value = out["entry"][0]["changes"][0]["value"]
+    for body in bodies[1:]:
+        other = body["entry"][0]["changes"][0]["value"]
+        value["messages"] += other["messages"]
+        value["contacts"] += other["contacts"]
+    return out
+
+
+def _intake_and_window(statement: str) -> bool:
+    """WhatsApp's intake also refreshes the sender's 24 h window in the same transaction."""
+    return intake_only(statement) or "whatsapp_contacts" in statement
+
+
+async def _rows(wa: WA) -> list[tuple[str, str]]:
+    async with wa.app.services.db() as session:
+        rows = await session.scalars(select(InboxMessage).order_by(InboxMessage.id))
+        return [(row.external_key, row.state) for row in rows]
+
+
+# --- durable intake (storage/inbox.py): each message its own row before Meta gets its 200 ---
+
+
+async def test_a_batched_body_is_one_row_per_message_and_a_rebatched_retry_adds_nothing(wa: WA) -> None:
+    ans = wa.api.text_message(ANS, "regels", wamid="wamid.A1")
+    bob = wa.api.text_message(BOB, "regels", wamid="wamid.B1")
+    await wa.post(_batched(ans, bob))
+    assert await _rows(wa) == [("wamid.A1", InboxState.DONE), ("wamid.B1", InboxState.DONE)]
+    await wa.post(bob)  # Meta retries one of them on its own
+    await wa.post(_batched(bob, ans))  # or both, the other way round
+    assert len(await _rows(wa)) == 2
+    assert sorted(call.to for call in wa.api.sent) == sorted([ANS, BOB])  # each answered once
+
+
+async def test_failed_commit_answers_500_and_meta_s_retry_is_handled_once(wa: WA) -> None:
+    body = wa.api.text_message(PIET, "regels", wamid="wamid.P1")
+    with database_cut(wa.app.engine) as refused:
+        status, _ = await wa.api.post_webhook(wa.url, body)
+    assert status == 500 and refused
+    assert await _rows(wa) == []
+    await wa.post(body)
+    assert [call.to for call in wa.api.sent] == [PIET]
+
+
+async def test_database_cut_after_the_200_loses_no_message(wa: WA) -> None:
+    bodies = [wa.api.text_message(f"3164000{n:04d}", "regels", wamid=f"wamid.C{n}") for n in range(20)]
+    with database_cut(wa.app.engine, _intake_and_window):
+        for body in bodies:
+            status, _ = await wa.api.post_webhook(wa.url, body)
+            assert status == 200
+        await wa.parts.intake.idle()
+    assert await inbox_states(wa.app) == {"pending": 20, "done": 0, "dead": 0}
+    assert wa.api.sent == []
+    wa.clock.advance(seconds=wa.app.services.settings.inbox_lease_seconds + 1)
+    assert await wa.app.inbox.resume() == 20
+    await wa.parts.intake.idle()
+    await wa.drain.drain()
+    assert await inbox_states(wa.app) == {"pending": 0, "done": 20, "dead": 0}
+    assert sorted(call.to for call in wa.api.sent) == sorted(f"3164000{n:04d}" for n in range(20))
