@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from bot.web import RouteAdder, bound_port, build_web_app, start_web
 from bot.web_guard import WebLimits
 from bot.whatsapp.parse import Parsed
 from bot.whatsapp.webhook import WebhookConfig, add_whatsapp_routes
+from storage.inbox import NewInbound
 
 SECRET = "hook-secret"
 APP_SECRET = "meta-app-secret"
@@ -36,8 +38,13 @@ class Server:
 async def serve(app: App, limits: WebLimits, extra: Sequence[RouteAdder] = ()) -> Server:
     holder: dict[str, Server] = {}
 
-    async def enqueue(update: Update) -> None:
-        holder["server"].updates.append(update)
+    class RecordingInbox:
+        """Stands in for the inbox: what the webhook would have stored, as PTB updates."""
+
+        async def take(self, items: list[NewInbound], also: object = None) -> list[object]:
+            for item in items:
+                holder["server"].updates.append(Update.de_json(json.loads(item.payload), Bot("123:abc")))
+            return []
 
     async def on_update(parsed: Parsed) -> None:
         holder["server"].parsed.append(parsed)
@@ -47,7 +54,7 @@ async def serve(app: App, limits: WebLimits, extra: Sequence[RouteAdder] = ()) -
             web_app, WebhookConfig(APP_SECRET, "verify"), on_update, lambda: datetime.now(UTC)
         )
 
-    routes = (telegram_webhook(Bot("123:abc"), SECRET, enqueue), whatsapp, *extra)
+    routes = (telegram_webhook(SECRET, RecordingInbox()), whatsapp, *extra)  # type: ignore[arg-type]
     runner = await start_web(build_web_app(app.services, routes, limits=limits), 0, "127.0.0.1")
     server = Server("", runner)
     server.url = f"http://127.0.0.1:{server.port}"
