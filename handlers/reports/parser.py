@@ -1,9 +1,9 @@
 """Turn a resident's Dutch free text into a structured report (platform-free, no I/O).
 
 ``parse(text, now)`` never raises on any input: each extractor looks for its own cue and leaves the
-field empty when it finds none. The confidence says how much of a SAAR signalement the text holds
-(category, where, when, who, vehicle, direction, "112 gebeld"), so the recogniser can decide between
-report, "is dit een melding?" and chatter.
+field empty when it finds none. What the text *is* (kind, category, situation, in_progress,
+danger_now, language) comes from the trained model in :mod:`handlers.understanding`; the confidence
+is the model's probability that the text is a report.
 """
 
 from __future__ import annotations
@@ -13,16 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.reports.categories import CUES, URGENT, Category
+from handlers.reports.categories import Category
 from handlers.reports.describe import Person, Vehicle, find_person, find_vehicle
 from handlers.reports.location import Place, find_place
 from handlers.reports.plates import find_plates
 from handlers.reports.text import Text, tidy
 from handlers.reports.timeexpr import AMSTERDAM, When, find_time
+from handlers.understanding.taxonomy import urgent
+from handlers.understanding.understand import Understanding, understand
 
 JSON_KEYS = (
     "category", "location", "time", "person", "vehicle", "licence_plate", "direction", "called_112",
-    "confidence",
+    "confidence", "kind", "situation", "in_progress", "danger_now", "lang",
 )  # fmt: skip
 
 _STOP = r"(?:en|met|om|112|politie|terwijl|maar|toen|is|was|heeft|hebben|die|waar|want|daarna|vanaf|sinds)"
@@ -47,12 +49,6 @@ _VIOLENCE = re.compile(
     r"|mes|messen|wapen|vuurwapen|pistool|schoten|schieten|bedreig\w*|slaan|sloeg|geslagen)(?!\w)"
 )
 
-# How much each part adds to the confidence that this is a report (sums past 1 are clipped).
-_WEIGHTS = {
-    "strong": 0.45, "weak": 0.25, "street": 0.15, "generic": 0.08, "time": 0.1, "person": 0.12,
-    "vehicle": 0.1, "plate": 0.12, "direction": 0.1, "called": 0.15,
-}  # fmt: skip
-
 
 @dataclass(frozen=True)
 class ParsedReport:
@@ -67,9 +63,17 @@ class ParsedReport:
     direction: str | None
     called_112: bool | None
     confidence: float
-    strong_cue: bool = False
     violence: bool = False
     plates: tuple[str, ...] = ()
+    understood: Understanding | None = None  # the model's reading of the whole text
+
+    @property
+    def in_progress(self) -> bool | None:
+        return self.understood.in_progress if self.understood else None
+
+    @property
+    def danger_now(self) -> bool:
+        return self.understood.danger_now if self.understood else False
 
     def to_json_dict(self) -> dict[str, object]:
         """Exactly the documented keys, None where a part is absent."""
@@ -83,30 +87,20 @@ class ParsedReport:
             "direction": self.direction,
             "called_112": self.called_112,
             "confidence": self.confidence,
+            "kind": self.understood.kind.value if self.understood else None,
+            "situation": self.understood.situation if self.understood else None,
+            "in_progress": self.in_progress,
+            "danger_now": self.danger_now,
+            "lang": self.understood.lang if self.understood else None,
         }
 
     def urgent(self, now: datetime) -> bool:
-        """Someone may be in danger now: inbraak bezig, brand/ongeval, geweld, or a suspect on the spot."""
-        if self.category in URGENT or self.violence:
+        """Someone may be in danger now: inbraak or geweld going on, brand/ongeval, danger words,
+        violence, or a suspect on the spot."""
+        if self.violence or urgent(self.category, self.in_progress, self.danger_now):
             return True
         recent = self.time is None or self.time.at >= now - timedelta(minutes=60)
-        return self.category is Category.VERDACHT and recent
-
-
-def find_category(low: str) -> tuple[Category | None, bool]:
-    """The best-scoring category and whether a strong cue was among its evidence."""
-    scores: dict[Category, int] = {}
-    strong: set[Category] = set()
-    for cue in CUES:
-        if cue.pattern.search(low):
-            scores[cue.category] = scores.get(cue.category, 0) + (2 if cue.strong else 1)
-            if cue.strong:
-                strong.add(cue.category)
-    if not scores:
-        return None, False
-    best = max(scores.values())
-    winner = next(cue.category for cue in CUES if scores.get(cue.category) == best)
-    return winner, winner in strong
+        return self.category is Category.VERDACHTE_SITUATIE and recent
 
 
 def find_direction(low: str, raw: str) -> tuple[str | None, tuple[int, int] | None]:
@@ -137,29 +131,17 @@ def find_called_112(low: str) -> bool | None:
     return answer
 
 
-def _confidence(report: ParsedReport) -> float:
-    parts: list[str] = []
-    if report.category is not None:
-        parts.append("strong" if report.strong_cue else "weak")
-    if report.location is not None:
-        parts.append("generic" if report.location.generic else "street")
-    flags = {
-        "time": report.time, "person": report.person, "vehicle": report.vehicle,
-        "plate": report.licence_plate, "direction": report.direction, "called": report.called_112,
-    }  # fmt: skip
-    parts.extend(name for name, value in flags.items() if value)
-    return round(min(1.0, sum(_WEIGHTS[name] for name in parts)), 2)
-
-
-def parse(text: str, now: datetime, tz: ZoneInfo = AMSTERDAM) -> ParsedReport:
+def parse(
+    text: str, now: datetime, tz: ZoneInfo = AMSTERDAM, understood: Understanding | None = None
+) -> ParsedReport:
     """Extract every part of a signalement from ``text``; ``now`` resolves relative times."""
     norm = Text.of(text)
     low, raw = norm.low, norm.raw
-    category, strong = find_category(low)
+    understood = understood or understand(text)
     direction, direction_span = find_direction(low, raw)
     plates = tuple(plate.text for plate in find_plates(raw))
     report = ParsedReport(
-        category=category,
+        category=understood.category,
         location=find_place(low, raw, (direction_span,) if direction_span else ()),
         time=find_time(low, raw, now, tz),
         person=find_person(low, raw),
@@ -167,15 +149,9 @@ def parse(text: str, now: datetime, tz: ZoneInfo = AMSTERDAM) -> ParsedReport:
         licence_plate=plates[0] if plates else None,
         direction=direction,
         called_112=find_called_112(low),
-        confidence=0.0,
-        strong_cue=strong,
+        confidence=round(understood.report_probability, 2),
         violence=bool(_VIOLENCE.search(low)),
         plates=plates,
+        understood=understood,
     )
-    return _with_confidence(report)
-
-
-def _with_confidence(report: ParsedReport) -> ParsedReport:
-    from dataclasses import replace
-
-    return replace(report, confidence=_confidence(report))
+    return report
