@@ -17,7 +17,7 @@ from handlers.understanding.taxonomy import Category, Kind
 
 # A group message becomes a report at this probability of kind=report, is asked about above UNSURE.
 REPORT_THRESHOLD = 0.55
-UNSURE_THRESHOLD = 0.4
+UNSURE_THRESHOLD = 0.55
 # Below "report" a text still gets a category when the model gives it this chance of being one.
 CATEGORY_THRESHOLD = 0.25
 # A report needs this category probability and this many words; else "Is dit een melding?".
@@ -27,6 +27,9 @@ REPORT_MIN_WORDS = 3
 NEEDS_HELP_THRESHOLD = 0.5
 # in_progress / danger_now from the model: yes above HIGH, no below LOW, unknown between.
 FLAG_HIGH, FLAG_LOW = 0.6, 0.4
+DANGER_THRESHOLD = 0.4
+# Categories where "happening now" means someone may be in danger now.
+URGENT_NOW = frozenset({Category.INBRAAK, Category.GEWELD, Category.BRAND_OF_ONGEVAL, Category.VERMISSING})
 MAX_TEXT = 4000  # a longer message is judged on its start
 
 
@@ -116,7 +119,12 @@ def understand(text: str, model: Model | None = None) -> Understanding:
         return _empty()
     marked = marked_tokens(normalise(text))
     words = model_tokens(marked)
-    prediction = (model or shipped()).predict(text, words)
+    return interpret(text, (model or shipped()).predict(text, words), marked)
+
+
+def interpret(text: str, prediction: Prediction, marked: list[str]) -> Understanding:
+    """The model's probabilities and the safety table → one Understanding (the thresholds live here)."""
+    words = model_tokens(marked)
     kind_label, kind_p = prediction.best("kind")
     kind = Kind(kind_label)
     category_label, category_p = prediction.best("category")
@@ -129,7 +137,13 @@ def understand(text: str, model: Model | None = None) -> Understanding:
     category = Category(category_label) if incident or report_p >= CATEGORY_THRESHOLD else None
     in_progress = _flag(prediction, "in_progress") if incident else None
     found = danger_words(text, category_label if incident else None, situation, incident, marked)
-    model_danger = incident and prediction.probabilities["danger_now"]["yes"] >= FLAG_HIGH
+    model_danger = incident and prediction.probabilities["danger_now"]["yes"] >= DANGER_THRESHOLD
+    # By definition in danger now: a person missing right now, a plea for 112, an incident going on.
+    in_danger = incident and (
+        situation == "nood"
+        or (category is Category.VERMISSING and in_progress is not False and kind is Kind.REPORT)
+        or (in_progress is True and category in URGENT_NOW)
+    )
     lang, _ = prediction.best("lang")
     return Understanding(
         kind=kind,
@@ -141,7 +155,7 @@ def understand(text: str, model: Model | None = None) -> Understanding:
         situation_confidence=situation_p if situation else 0.0,
         help_probability=needs_help,
         in_progress=True if found and incident and in_progress is None else in_progress,
-        danger_now=bool(found) or model_danger,
+        danger_now=bool(found) or model_danger or in_danger,
         lang=lang,
         danger_words=found,
         words=sum(1 for token in words if token.isalpha()),
