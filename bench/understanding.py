@@ -133,6 +133,16 @@ def _speed(texts: list[str], seconds: float = 3.0) -> float:
     return statistics.median(rates)
 
 
+def _cold_start() -> float:
+    """Seconds for a fresh process to import, load the artefact and understand one message."""
+    import subprocess
+
+    code = "from handlers.understanding.understand import understand; understand('inbraak bezig!')"
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - start
+
+
 def _confusion_png(outcomes: list[Outcome], path: Path) -> None:
     import matplotlib
 
@@ -210,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     longer = [item.text for item in items if item.real][:400]
     if longer:
         print(f"       {_speed(longer):,.0f} messages/s on the longer real texts")
+    print(f"cold start: {_cold_start():.2f} s for a new process to read its first message (target ≤ 1.5 s)")
     png = Path(args.png)
     _confusion_png(outcomes, png)
     print(f"confusion matrices: {png}")

@@ -13,6 +13,7 @@ from handlers.reports.categories import Category, urgent
 from handlers.reports.location import GENERIC
 from handlers.reports.parser import ParsedReport
 from handlers.reports.text import Text
+from handlers.understanding.taxonomy import LEGACY
 
 # Longest stretch of a resident's own words we keep (the card shows far less).
 MAX_FREE_TEXT = 4096
@@ -46,6 +47,9 @@ class Draft:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Draft:
         known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        legacy = LEGACY.get(known.get("category") or "")
+        if legacy is not None:  # a dialog saved before 0011_taxonomy
+            known["category"], known["in_progress"] = legacy[0].value, legacy[1]
         return cls(**known)
 
     def with_(self, **changes: Any) -> Draft:

@@ -74,6 +74,8 @@ def urgent(category: str | None, in_progress: bool | None, danger_now: bool = Fa
     """
     if danger_now:
         return True
+    if in_progress is None and category in LEGACY:
+        in_progress = LEGACY[category][1]
     cat = parse_category(category)
     if cat in URGENT_ALWAYS:
         return True
