@@ -77,3 +77,13 @@ async def test_a_scam_loss_told_as_a_report_still_offers_the_fraud_help(console:
     """Borderline between report and help: no dead end, the menu holds "opgelicht"."""
     text = await console.text("hoi mam berichtje gekregen en geld overgemaakt, het was nep")
     assert "Fraudehelpdesk" in text or "[4] Ik ben (bijna) opgelicht" in text
+
+
+async def test_the_koevoet_signalement_becomes_a_card_in_a_linked_group(console: ConsoleHarness) -> None:
+    await console.say(":groep Krispijn", "/wijk Krispijn", ":als Piet")
+    card = await console.text(
+        "twee jongens met een koevoet voelen aan de deurklinken bij Dubbeldamseweg Zuid 45, 112 is gebeld"
+    )
+    assert "Melding M-0001 · Verdachte situatie" in card
+    assert "112 is gebeld" in card
+    assert "Is dit een melding?" not in card
