@@ -109,7 +109,7 @@ def fit(items: Sequence[Item], meta: dict[str, Any] | None = None) -> Model:
                 C=C[target.name],
                 class_weight=None if target.name in UNBALANCED else "balanced",
                 solver="saga",
-                max_iter=300,
+                max_iter=1000,
                 tol=1e-3,
                 random_state=0,
             )
