@@ -97,6 +97,27 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    """Fit the understanding model on the corpus and write its artefact (plain arrays, no pickle)."""
+    from pathlib import Path
+
+    from handlers.understanding.corpus import CorpusError
+    from handlers.understanding.model import ARTEFACT
+    from handlers.understanding.train import train
+
+    output = Path(args.output) if args.output else ARTEFACT
+    try:
+        model, corpus = train(output, include_shared=not args.repo_only)
+    except CorpusError as error:
+        print(f"corpus does not match the schema:\n{error}", file=sys.stderr)
+        return 1
+    print(f"trained on {len(corpus.items)} messages from {', '.join(corpus.files)}")
+    if not corpus.shared:
+        print("../shared/understanding not found (or --repo-only): trained on the repository corpus alone")
+    print(f"{len(model.vocabulary)} features, fingerprint {model.meta['fingerprint'][:12]}; wrote {output}")
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     """Erase suspect details older than SUSPECT_DATA_RETENTION_DAYS (the scheduler runs it daily)."""
     from bot.app import build_app
@@ -202,6 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("text", nargs="?", help="the text; without it, one text per line from stdin")
     parse.add_argument("--now", help="resolve relative times against this ISO time (default: now)")
     parse.set_defaults(func=cmd_parse, needs_database=False)
+    train = sub.add_parser("train", help="train the message classifier on the corpus (deterministic)")
+    train.add_argument("--output", help="where to write the artefact (default: the shipped one)")
+    train.add_argument("--repo-only", action="store_true", help="ignore ../shared/understanding")
+    train.set_defaults(func=cmd_train, needs_database=False)
     sub.add_parser("purge", help="erase suspect details past the retention period").set_defaults(
         func=cmd_purge
     )

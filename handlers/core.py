@@ -175,10 +175,3 @@ async def chat_migrated(incoming: Incoming, services: Services) -> list[Reply]:
             await migrate_chat(session, incoming.platform, incoming.chat_id, incoming.new_chat_id)
             await session.commit()
     return []
-
-
-async def private_fallback(incoming: Incoming, services: Services) -> list[Reply]:
-    """Text nobody claimed: quiet in groups, a pointer to /help in private."""
-    if incoming.is_group or not incoming.text.strip():
-        return []
-    return [Reply.say("chatter.private")]

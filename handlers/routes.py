@@ -20,6 +20,7 @@ from handlers.reports import group_text as report_text
 from handlers.reports import privacy as report_privacy
 from handlers.router import Command, Routes, Where
 from handlers.types import EventKind
+from handlers.understanding import fallback as understanding_fallback
 
 ROUTES = Routes(
     commands={
@@ -104,5 +105,5 @@ ROUTES = Routes(
         "coördinator": "coordinator",
         "message": "bericht",
     },
-    fallback=core.private_fallback,
+    fallback=understanding_fallback.private_fallback,
 )

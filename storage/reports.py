@@ -51,7 +51,8 @@ class Report(Base):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"), index=True)
     chat_id: Mapped[int | None] = mapped_column(ForeignKey("chats.id", ondelete="SET NULL"))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"), index=True)
-    category: Mapped[str] = mapped_column(String(30))
+    category: Mapped[str] = mapped_column(String(30))  # an id of handlers.understanding.taxonomy.Category
+    in_progress: Mapped[bool | None] = mapped_column(Boolean)  # happening now (inbraak bezig, geweld nu)
     status: Mapped[str] = mapped_column(String(20), default=ReportStatus.OPEN, index=True)
     reporter_pseudonym: Mapped[str | None] = mapped_column(String(32), index=True)
     called_112: Mapped[bool | None] = mapped_column(Boolean)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Actor, resolve_actor
 from handlers.reports.cards import card_chats, card_replies, place_text, time_text
+from handlers.reports.categories import label
 from handlers.services import Services
 from handlers.types import Incoming, Msg, Platform, Reply, Target, button_action
 from storage.audit import is_member_of_any
@@ -104,7 +105,7 @@ async def close(session: AsyncSession, services: Services, root: Report) -> list
         member.status, member.closed_at, member.updated_at = ReportStatus.CLOSED, now, now
     await session.flush()
     replies = await card_replies(session, root, services.settings.tz, edit=True)
-    category = Msg.of(f"reports.category.{root.category}")
+    category = label(root.category, root.in_progress)
     place = next((p for m in members if (p := place_text(m))), None) or Msg.of("reports.list.no_place")
     for chat in await card_chats(session, root):
         replies.append(
@@ -160,7 +161,7 @@ async def list_open(incoming: Incoming, services: Services) -> list[Reply]:
         Msg.of(
             "reports.list.item",
             id=r.short_id,
-            category=Msg.of(f"reports.category.{r.category}"),
+            category=label(r.category, r.in_progress),
             place=place_text(r) or Msg.of("reports.list.no_place"),
             time=time_text(r, tz),
             status=Msg.of(f"reports.status.{r.status}"),

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.reports.categories import label
 from handlers.types import Button, Msg, Platform, Reply, Target
 from storage.chats import group_chats_in_areas
 from storage.models import Area, Chat
@@ -160,7 +161,7 @@ def _lines(card: Card, tz: tzinfo) -> list[Msg]:
     root = card.root
     place = next((p for m in card.members if (p := place_text(m, card.near))), None)
     lines = [
-        Msg.of("reports.card.title", id=root.short_id, category=Msg.of(f"reports.category.{root.category}")),
+        Msg.of("reports.card.title", id=root.short_id, category=label(root.category, root.in_progress)),
         Msg.of("reports.card.area", area=card.area),
         Msg.of("reports.card.status", status=Msg.of(f"reports.status.{root.status}")),
         Msg.of("reports.card.time", time=time_text(root, tz)),

@@ -13,18 +13,20 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Actor, resolve_actor
-from handlers.reports.categories import URGENT, Category
+from handlers.reports.categories import CHOICES, Category, choice_data, label
 from handlers.reports.describe import find_person, find_vehicle
 from handlers.reports.draft import MAX_FIELD, Draft
 from handlers.reports.filing import bel_112_first, file_report, incident_called
 from handlers.reports.location import GENERIC, find_place
-from handlers.reports.parser import find_called_112, find_category, find_direction, parse
+from handlers.reports.parser import find_called_112, find_direction, parse
 from handlers.reports.plates import find_partial_plate, find_plates
 from handlers.reports.text import Text, tidy
 from handlers.reports.timeexpr import find_time
 from handlers.reports.unseen import no_group_replies
 from handlers.services import Services
 from handlers.types import Button, Incoming, Msg, Reply
+from handlers.understanding.taxonomy import urgent
+from handlers.understanding.understand import typed_category
 from storage.chats import get_chat, list_areas
 from storage.dialogs import current_dialog, end_dialog, save_dialog
 from storage.models import DialogState
@@ -47,7 +49,7 @@ def _question(step: str, areas: list[tuple[int, str]] | None = None) -> Reply:
             ]
             return Reply((Msg.of("reports.dialog.ask_area"),), buttons=(*rows, (_STOP,)))
         case "category":
-            cats = [Button(Msg.of(f"reports.category.{c.value}"), f"ml:cat:{c.value}") for c in Category]
+            cats = [Button(label(c.value, now), f"ml:cat:{choice_data(c, now)}") for c, now in CHOICES]
             pairs: list[tuple[Button, ...]] = [tuple(cats[i : i + 2]) for i in range(0, len(cats), 2)]
             return Reply((Msg.of("reports.dialog.start"),), buttons=(*pairs, (_STOP,)))
         case "where":
@@ -183,11 +185,11 @@ async def _answer(
     text: Text,
 ) -> list[Reply]:
     step, now = state.step, services.clock.now()
-    typed_category, _ = find_category(text.low) if step == "category" else (None, False)
-    if typed_category is not None:  # "inbraak" typed instead of tapped
-        return await _advance(
-            session, services, actor, incoming, step, draft.with_(category=typed_category.value)
-        )
+    typed = typed_category(incoming.text) if step == "category" else None
+    if typed is not None:  # "inbraak" typed instead of tapped
+        category, in_progress = typed
+        chosen = draft.with_(category=category.value, in_progress=in_progress)
+        return await _advance(session, services, actor, incoming, step, chosen)
     if step in ("area", "category"):
         return [
             Reply.say("reports.dialog.bad_category"),
@@ -262,7 +264,7 @@ async def _advance(
         return await _finish(session, services, actor, incoming, draft, "dialog")
     warn: list[Reply] = []
     urgent_now = draft.urgent(services.clock.now()) and draft.called_112 is not True
-    urgent_step = step == "when" or (step == "category" and Category(draft.category or "anders") in URGENT)
+    urgent_step = step == "when" or (step == "category" and urgent(draft.category, draft.in_progress))
     if urgent_now and not announced and urgent_step:
         warn, announced = [Reply.say("reports.dialog.call_112_first")], True
     await _save(session, services, actor, following, draft, announced=announced)
@@ -306,7 +308,8 @@ async def _press(
         if state.data.get("oneline"):
             return await _finish(session, services, actor, incoming, draft, "oneline")
     elif action == "cat" and step == "category" and value in {c.value for c in Category}:
-        draft = draft.with_(category=value)
+        in_progress = {"nu": True, "na": False}.get(args[2]) if len(args) > 2 else None
+        draft = draft.with_(category=value, in_progress=in_progress)
     elif action == "here" and step == "where":
         draft = draft.with_(place=GENERIC, street=None, house_number=None)
     elif action == "now" and step == "when":

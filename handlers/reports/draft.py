@@ -9,10 +9,11 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from handlers.reports.categories import URGENT, Category
+from handlers.reports.categories import Category, urgent
 from handlers.reports.location import GENERIC
 from handlers.reports.parser import ParsedReport
 from handlers.reports.text import Text
+from handlers.understanding.taxonomy import LEGACY
 
 # Longest stretch of a resident's own words we keep (the card shows far less).
 MAX_FREE_TEXT = 4096
@@ -34,6 +35,8 @@ class Draft:
     licence_plate: str | None = None
     direction: str | None = None
     called_112: bool | None = None
+    in_progress: bool | None = None  # happening now: inbraak bezig, geweld nu
+    danger_now: bool = False  # danger words or the model: "bel 112" first
     violence: bool = False
     free_text: str | None = None
     area_id: int | None = None
@@ -44,6 +47,9 @@ class Draft:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Draft:
         known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        legacy = LEGACY.get(known.get("category") or "")
+        if legacy is not None:  # a dialog saved before 0015_taxonomy
+            known["category"], known["in_progress"] = legacy[0].value, legacy[1]
         return cls(**known)
 
     def with_(self, **changes: Any) -> Draft:
@@ -54,12 +60,13 @@ class Draft:
         return datetime.fromisoformat(self.occurred_at) if self.occurred_at else None
 
     def urgent(self, now: datetime) -> bool:
-        """Danger now: inbraak bezig, brand/ongeval, geweld, or a suspect seen within the hour."""
-        if self.violence or (self.category and Category(self.category) in URGENT):
+        """Danger now: inbraak or geweld going on, brand/ongeval, danger words, violence, or a
+        suspect seen within the hour."""
+        if self.violence or urgent(self.category, self.in_progress, self.danger_now):
             return True
         when = self.when
         recent = when is None or when >= now - timedelta(hours=1)
-        return self.category == Category.VERDACHT and recent
+        return self.category == Category.VERDACHTE_SITUATIE and recent
 
     @classmethod
     def from_parsed(cls, parsed: ParsedReport, text: str) -> Draft:
@@ -76,6 +83,8 @@ class Draft:
             licence_plate=parsed.licence_plate,
             direction=parsed.direction[:MAX_FIELD] if parsed.direction else None,
             called_112=parsed.called_112,
+            in_progress=parsed.in_progress,
+            danger_now=parsed.danger_now,
             violence=parsed.violence,
             free_text=Text.of(text).raw[:MAX_FREE_TEXT] or None,
         )

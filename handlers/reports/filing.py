@@ -102,6 +102,7 @@ def _report(
         status=ReportStatus.OPEN,
         reporter_pseudonym=reporter.pseudonym if reporter is not None else None,
         called_112=draft.called_112,
+        in_progress=draft.in_progress,
         occurred_at=draft.when,
         time_phrase=draft.time_phrase,
         street=draft.street or (draft.place if draft.place and draft.latitude is None else None),

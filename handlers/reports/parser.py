@@ -1,9 +1,9 @@
 """Turn a resident's Dutch free text into a structured report (platform-free, no I/O).
 
 ``parse(text, now)`` never raises on any input: each extractor looks for its own cue and leaves the
-field empty when it finds none. The confidence says how much of a SAAR signalement the text holds
-(category, where, when, who, vehicle, direction, "112 gebeld"), so the recogniser can decide between
-report, "is dit een melding?" and chatter.
+field empty when it finds none. What the text *is* (kind, category, situation, in_progress,
+danger_now, language) comes from the trained model in :mod:`handlers.understanding`; the confidence
+is the model's probability that the text is a report.
 
 The detail extractors are rule-based and table-driven (``handlers/reports/tables/``). Each message
 gets a scanning :class:`~handlers.reports.text.Budget` proportional to its length: the extractors
@@ -20,18 +20,20 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from handlers.reports.categories import CUES, URGENT, Category
+from handlers.reports.categories import Category
 from handlers.reports.describe import Person, Vehicle, find_person, find_vehicle
 from handlers.reports.location import Place, find_place
 from handlers.reports.plates import find_partial_plate, find_plates
 from handlers.reports.text import Budget, BudgetExhausted, Scan, Text, tidy
 from handlers.reports.timeexpr import AMSTERDAM, When, find_time
+from handlers.understanding.taxonomy import urgent
+from handlers.understanding.understand import Understanding, understand
 
 _T = TypeVar("_T")
 
 JSON_KEYS = (
     "category", "location", "time", "person", "vehicle", "licence_plate", "direction", "called_112",
-    "confidence", "plate_partial",
+    "confidence", "kind", "situation", "in_progress", "danger_now", "lang", "plate_partial",
 )  # fmt: skip
 
 _STOP = (
@@ -68,12 +70,6 @@ _VIOLENCE = re.compile(
     r"|mes|messen|wapen|vuurwapen|pistool|schoten|schieten|bedreig\w*|slaan|sloeg|geslagen)(?!\w)"
 )
 
-# How much each part adds to the confidence that this is a report (sums past 1 are clipped).
-_WEIGHTS = {
-    "strong": 0.45, "weak": 0.25, "street": 0.15, "generic": 0.08, "time": 0.1, "person": 0.12,
-    "vehicle": 0.1, "plate": 0.12, "direction": 0.1, "called": 0.15,
-}  # fmt: skip
-
 
 @dataclass(frozen=True)
 class ParsedReport:
@@ -88,10 +84,10 @@ class ParsedReport:
     direction: str | None
     called_112: bool | None
     confidence: float
-    strong_cue: bool = False
     violence: bool = False
     plates: tuple[str, ...] = ()
     plate_partial: str | None = None  # "12-…" or "…-RT" when only part of a plate was seen
+    understood: Understanding | None = None  # the model's reading of the whole text
 
     @property
     def people_count(self) -> int | None:
@@ -105,6 +101,14 @@ class ParsedReport:
     def house_number(self) -> str | None:
         return self.location.house_number if self.location else None
 
+    @property
+    def in_progress(self) -> bool | None:
+        return self.understood.in_progress if self.understood else None
+
+    @property
+    def danger_now(self) -> bool:
+        return self.understood.danger_now if self.understood else False
+
     def to_json_dict(self) -> dict[str, object]:
         """Exactly the documented keys, None where a part is absent."""
         return {
@@ -117,31 +121,21 @@ class ParsedReport:
             "direction": self.direction,
             "called_112": self.called_112,
             "confidence": self.confidence,
+            "kind": self.understood.kind.value if self.understood else None,
+            "situation": self.understood.situation if self.understood else None,
+            "in_progress": self.in_progress,
+            "danger_now": self.danger_now,
+            "lang": self.understood.lang if self.understood else None,
             "plate_partial": self.plate_partial,
         }
 
     def urgent(self, now: datetime) -> bool:
-        """Someone may be in danger now: inbraak bezig, brand/ongeval, geweld, or a suspect on the spot."""
-        if self.category in URGENT or self.violence:
+        """Someone may be in danger now: inbraak or geweld going on, brand/ongeval, danger words,
+        violence, or a suspect on the spot."""
+        if self.violence or urgent(self.category, self.in_progress, self.danger_now):
             return True
         recent = self.time is None or self.time.at >= now - timedelta(minutes=60)
-        return self.category is Category.VERDACHT and recent
-
-
-def find_category(low: str) -> tuple[Category | None, bool]:
-    """The best-scoring category and whether a strong cue was among its evidence."""
-    scores: dict[Category, int] = {}
-    strong: set[Category] = set()
-    for cue in CUES:
-        if cue.pattern.search(low):
-            scores[cue.category] = scores.get(cue.category, 0) + (2 if cue.strong else 1)
-            if cue.strong:
-                strong.add(cue.category)
-    if not scores:
-        return None, False
-    best = max(scores.values())
-    winner = next(cue.category for cue in CUES if scores.get(cue.category) == best)
-    return winner, winner in strong
+        return self.category is Category.VERDACHTE_SITUATIE and recent
 
 
 def find_direction(
@@ -180,36 +174,29 @@ def find_called_112(low: str, budget: Budget | None = None) -> bool | None:
     return answer
 
 
-def _confidence(report: ParsedReport) -> float:
-    parts: list[str] = []
-    if report.category is not None:
-        parts.append("strong" if report.strong_cue else "weak")
-    if report.location is not None:
-        parts.append("generic" if report.location.generic else "street")
-    flags = {
-        "time": report.time, "person": report.person, "vehicle": report.vehicle,
-        "plate": report.licence_plate, "direction": report.direction, "called": report.called_112,
-    }  # fmt: skip
-    parts.extend(name for name, value in flags.items() if value)
-    return round(min(1.0, sum(_WEIGHTS[name] for name in parts)), 2)
-
-
-def parse(text: str, now: datetime, tz: ZoneInfo = AMSTERDAM, budget: Budget | None = None) -> ParsedReport:
+def parse(
+    text: str,
+    now: datetime,
+    tz: ZoneInfo = AMSTERDAM,
+    understood: Understanding | None = None,
+    budget: Budget | None = None,
+) -> ParsedReport:
     """Extract every part of a signalement from ``text``; ``now`` resolves relative times.
 
-    ``budget`` (default: 400 characters scanned per character of text) bounds the work.
+    What the text is comes from the model (``understood``, computed when not given); ``budget``
+    (default: 400 characters scanned per character of text) bounds the extractors' work.
     """
     norm = Text.of(text)
     low, raw = norm.low, norm.raw
+    understood = understood or understand(text)
     budget = budget if budget is not None else Budget(limit=400 * len(raw) + 20_000)
-    category, strong = find_category(low)
     no_direction: tuple[str | None, tuple[int, int] | None] = (None, None)
     direction, direction_span = _bounded(lambda: find_direction(low, raw, budget), no_direction)
     no_plates: tuple[str, ...] = ()
     plates = _bounded(lambda: tuple(plate.text for plate in find_plates(raw, budget)), no_plates)
     skip = (direction_span,) if direction_span else ()
-    report = ParsedReport(
-        category=category,
+    return ParsedReport(
+        category=understood.category,
         location=_bounded(lambda: find_place(low, raw, skip, budget), None),
         time=_bounded(lambda: find_time(low, raw, now, tz, budget), None),
         person=_bounded(lambda: find_person(low, raw, budget), None),
@@ -217,13 +204,12 @@ def parse(text: str, now: datetime, tz: ZoneInfo = AMSTERDAM, budget: Budget | N
         licence_plate=plates[0] if plates else None,
         direction=direction,
         called_112=_bounded(lambda: find_called_112(low, budget), None),
-        confidence=0.0,
-        strong_cue=strong,
+        confidence=round(understood.report_probability, 2),
         violence=bool(_VIOLENCE.search(low)),
         plates=plates,
         plate_partial=None if plates else _bounded(lambda: find_partial_plate(raw, budget), None),
+        understood=understood,
     )
-    return _with_confidence(report)
 
 
 def _bounded(extract: Callable[[], _T], empty: _T) -> _T:
@@ -232,9 +218,3 @@ def _bounded(extract: Callable[[], _T], empty: _T) -> _T:
         return extract()
     except BudgetExhausted:
         return empty
-
-
-def _with_confidence(report: ParsedReport) -> ParsedReport:
-    from dataclasses import replace
-
-    return replace(report, confidence=_confidence(report))

@@ -34,8 +34,10 @@ def test_parse_one_text_prints_one_json_object(tmp_path: Path) -> None:
     assert len(lines) == 1
     data = json.loads(lines[0])
     assert tuple(data) == JSON_KEYS
-    assert data["category"] == "verdacht"
+    assert data["category"] == "verdachte_situatie"
     assert data["location"]["text"] == "Dubbeldamseweg 120"
+    assert (data["kind"], data["situation"], data["lang"]) == ("report", None, "nl")
+    assert data["in_progress"] in (True, None) and data["danger_now"] is False
     assert data["called_112"] is True and data["licence_plate"] is None
 
 
@@ -48,11 +50,11 @@ def test_parse_reads_stdin_one_json_per_line_in_order(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 5
-    assert rows[0]["category"] is None and rows[0]["confidence"] == 0
+    assert rows[0]["category"] is None and rows[0]["kind"] == "chatter" and rows[0]["confidence"] < 0.4
     assert rows[1]["licence_plate"] == "GXZ-12-B" and rows[1]["direction"] == "Zwijndrecht"
     assert rows[2]["category"] is None
-    assert rows[3]["confidence"] == 0
-    assert rows[4]["category"] == "inbraak_bezig"
+    assert rows[3]["confidence"] == 0 and rows[3]["kind"] == "chatter"
+    assert (rows[4]["category"], rows[4]["in_progress"]) == ("inbraak", True)
     assert rows[4]["time"]["at"] == "2026-11-22T22:15:00+01:00"
 
 

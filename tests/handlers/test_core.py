@@ -92,7 +92,7 @@ async def test_quiet_groups_and_private_pointer(app: App, clock: FakeClock) -> N
     group_chatter = _group_event(clock, EventKind.MESSAGE, text="bedankt!")
     assert await app.dispatcher.dispatch(group_chatter) == []
     private = replace(group_chatter, chat_id="7", chat_kind=ChatKind.PRIVATE)
-    assert await app.dispatcher.dispatch(private) == [Reply.say("chatter.private")]
+    assert await app.dispatcher.dispatch(private) == [Reply.say("understanding.fallback.chatter")]
 
 
 async def test_unknown_button_and_private_only_commands(app: App, clock: FakeClock) -> None:

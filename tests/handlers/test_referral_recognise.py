@@ -29,7 +29,6 @@ HITS = [
     ("ik ben opgelicht!!", "opgelicht"),
     ("Ik ben bijna opgelicht door een nep bankmedewerker", "opgelicht"),
     ("mijn moeder heeft haar pincode doorgegeven aan iemand aan de telefoon", "opgelicht"),
-    ("hoi mam berichtje gekregen en geld overgemaakt, het was nep", "opgelicht"),
     ("ik heb zelfmoordgedachten", "zelfdoding"),
     ("ik wil niet meer leven", "zelfdoding"),
     ("mijn buurman zegt dat hij er een eind aan wil maken", "zelfdoding"),

@@ -23,7 +23,7 @@ async def _group(console: ConsoleHarness) -> None:
 async def test_full_dialog_with_typed_answers(console: ConsoleHarness, app: App) -> None:
     await _group(console)
     start = await console.text("/melding")
-    assert "Nieuwe melding" in start and "[11] Anders" in start and "[12] Stoppen" in start
+    assert "Nieuwe melding" in start and "[14] Anders" in start and "[15] Stoppen" in start
     assert "Waar is het?" in await console.text("1")  # Verdachte situatie: not yet known to be now
     assert "Wanneer was het?" in await console.text("Dubbeldamseweg 120")
     when = await console.text("om 12.45")
@@ -43,7 +43,7 @@ async def test_full_dialog_with_typed_answers(console: ConsoleHarness, app: App)
         dialogs = list(await session.scalars(select(DialogState)))
     assert report is not None and suspect is not None
     assert (report.category, report.street, report.house_number, report.called_112) == (
-        "verdacht", "Dubbeldamseweg", "120", True,
+        "verdachte_situatie", "Dubbeldamseweg", "120", True,
     )  # fmt: skip
     assert report.time_phrase == "om 12.45"
     assert suspect.licence_plate == "VTH-12-K"

@@ -9,6 +9,7 @@ import pytest
 
 from handlers.reports.parser import JSON_KEYS, parse
 from handlers.reports.plates import normalise_plate
+from handlers.understanding.understand import REPORT_THRESHOLD, UNSURE_THRESHOLD
 
 # Sunday 22 November 2026, 22:30 in Dordrecht.
 NOW = datetime(2026, 11, 22, 21, 30, tzinfo=UTC)
@@ -23,7 +24,7 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
     (
         "Verdachte man bij Dubbeldamseweg 120, donkere jas, rende richting station, 112 is gebeld",
         {
-            "category": "verdacht",
+            "category": "verdachte_situatie",
             "street": "Dubbeldamseweg",
             "house": "120",
             "clothing": ["donkere jas"],
@@ -35,22 +36,24 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
     (
         "Er wordt nu ingebroken op de Krispijnseweg 45! 112 gebeld",
         {
-            "category": "inbraak_bezig",
+            "category": "inbraak",
+            "in_progress": True,
             "street": "Krispijnseweg",
             "house": "45",
             "called": True,
             "at": _local(22, 22, 30),
         },
     ),
-    ("inbraak bezig bij nr 12 in de wijk!!", {"category": "inbraak_bezig"}),
+    ("inbraak bezig bij nr 12 in de wijk!!", {"category": "inbraak", "in_progress": True}),
     (
         "Ze zijn aan het inbreken bij de buren op de Vrieseweg 3a",
-        {"category": "inbraak_bezig", "house": "3A"},
+        {"category": "inbraak", "in_progress": True, "house": "3A"},
     ),
     (
         "Vannacht is er bij ons ingebroken, Johan de Wittstraat 12. Raam geforceerd.",
         {
-            "category": "inbraak_achteraf",
+            "category": "inbraak",
+            "in_progress": False,
             "street": "Johan de Wittstraat",
             "house": "12",
             "phrase": "Vannacht",
@@ -59,17 +62,26 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "Gisteravond ingebroken in de schuur aan de Bosboom Toussaintstraat 8",
-        {"category": "inbraak_achteraf", "street": "Bosboom Toussaintstraat", "at": _local(21, 21)},
+        {
+            "category": "inbraak",
+            "in_progress": False,
+            "street": "Bosboom Toussaintstraat",
+            "at": _local(21, 21),
+        },
     ),
     (
         "Witte bestelbus met kenteken VTH12K rijdt al een half uur rondjes door de wijk",
-        {"category": "verdacht", "plate": "VTH-12-K", "vehicle": {"colour": "witte", "type": "bestelbus"}},
+        {
+            "category": "verdachte_situatie",
+            "plate": "VTH-12-K",
+            "vehicle": {"colour": "witte", "type": "bestelbus"},
+        },
     ),
     (
         "Twee jongens van ongeveer 16 jaar proberen deurklinken van auto's op het Bosboom Toussaintplein, "
         "politie is onderweg",
         {
-            "category": "verdacht",
+            "category": "verdachte_situatie",
             "street": "Bosboom Toussaintplein",
             "age": "ongeveer 16 jaar",
             "called": True,
@@ -82,7 +94,7 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "Brand in de container aan de Merwekade, brandweer gebeld",
-        {"category": "brand_ongeval", "street": "Merwekade", "called": True},
+        {"category": "brand_of_ongeval", "street": "Merwekade", "called": True},
     ),
     (
         "Oudere vrouw vermist, loopt met rollator, grijze jas. Laatst gezien om 14.30 bij het Weizigtpark",
@@ -98,8 +110,8 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
         "Babbeltruc: man aan de deur zogenaamd van de energie, vraagt om pinpas. 112 niet gebeld",
         {"category": "babbeltruc", "called": False},
     ),
-    ("Ik kreeg een hoi mam bericht van een nieuw nummer", {"category": "online_oplichting", "called": None}),
-    ("Let op: nep-sms van de bank met een link, niet klikken", {"category": "online_oplichting"}),
+    ("Ik kreeg een hoi mam bericht van een nieuw nummer", {"category": "online_fraude", "called": None}),
+    ("Let op: nep-sms van de bank met een link, niet klikken", {"category": "online_fraude"}),
     (
         "Zwarte BMW, kenteken 12-ABC-3, reed weg in de richting van Zwijndrecht",
         {"plate": "12-ABC-3", "direction": "Zwijndrecht", "vehicle": {"make": "BMW", "colour": "zwarte"}},
@@ -126,7 +138,7 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
     (
         "Man met capuchon op loert in tuinen aan de Dubbeldamseweg, 10 minuten geleden",
         {
-            "category": "verdacht",
+            "category": "verdachte_situatie",
             "clothing": ["capuchon"],
             "phrase": "10 minuten geleden",
             "at": _local(22, 22, 20),
@@ -134,13 +146,21 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "Net een verdachte auto gezien hier in de wijk",
-        {"category": "verdacht", "location": "hier in de wijk", "phrase": "Net", "vehicle": {"type": "auto"}},
+        {
+            "category": "verdachte_situatie",
+            "location": "hier in de wijk",
+            "phrase": "Net",
+            "vehicle": {"type": "auto"},
+        },
     ),
-    ("verdachte situatie hier in de buurt", {"category": "verdacht", "location": "hier in de wijk"}),
+    (
+        "verdachte situatie hier in de buurt",
+        {"category": "verdachte_situatie", "location": "hier in de wijk"},
+    ),
     (
         "Om 22.15 zag ik een slanke man van ca. 1.80 m met een zwarte rugzak die aan deuren voelde",
         {
-            "category": "verdacht",
+            "category": "verdachte_situatie",
             "at": _local(22, 22, 15),
             "build": "slanke",
             "length": "ca. 1.80 m",
@@ -150,7 +170,7 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
     (
         "Lange man, jaar of 30, blauwe spijkerbroek, witte sneakers, keek in auto's",
         {
-            "category": "verdacht",
+            "category": "verdachte_situatie",
             "length": "Lange",
             "age": "jaar of 30",
             "clothing": ["blauwe spijkerbroek", "witte sneakers"],
@@ -171,7 +191,7 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "Aanrijding op de kruising, iemand gewond, ambulance is gebeld",
-        {"category": "brand_ongeval", "called": True},
+        {"category": "brand_of_ongeval", "called": True},
     ),
     ("Politie is ingelicht over de man met bivakmuts bij de Reeweg 4", {"called": True, "house": "4"}),
     ("De politie is nog niet gebeld!", {"called": False}),
@@ -181,8 +201,8 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
     ("0900-8844 is gebeld voor de overlast", {"called": True, "category": "overlast"}),
     ("dementerende meneer kwijt, loopt richting de Merwe", {"category": "vermissing", "direction": "Merwe"}),
     ("Onze zoon is kwijt sinds vanavond", {"category": "vermissing", "phrase": "vanavond"}),
-    ("bedankt!", {"category": None, "location": None, "person": None, "confidence": 0.0}),
-    ("goedemorgen allemaal", {"category": None, "time": None, "confidence": 0.0}),
+    ("bedankt!", {"category": None, "location": None, "person": None, "kind": "chatter"}),
+    ("goedemorgen allemaal", {"category": None, "time": None, "kind": "chatter"}),
     ("weet iemand of de stroom uitvalt?", {"category": None, "person": None}),
     ("politie is onderweg", {"street": "-", "called": True}),
     ("rende weg", {"street": "-", "direction": None}),
@@ -226,6 +246,8 @@ def _check(report: Any, key: str, want: Any) -> None:
         got = list(report.plates)
     elif key == "called":
         got = report.called_112
+    elif key == "kind":
+        got = report.understood.kind.value if report.understood else None
     else:
         got = getattr(report, key)
     if want == "-":
@@ -244,7 +266,14 @@ def test_real_resident_texts(text: str, expected: dict[str, Any]) -> None:
 def test_json_has_exactly_the_documented_keys_with_nulls() -> None:
     data = parse("bedankt!", NOW).to_json_dict()
     assert tuple(data) == JSON_KEYS
-    assert [key for key, value in data.items() if value is not None] == ["confidence"]
+    assert [key for key, value in data.items() if value is not None] == [
+        "confidence",
+        "kind",
+        "danger_now",
+        "lang",
+    ]
+    assert (data["kind"], data["danger_now"], data["lang"]) == ("chatter", False, "nl")
+    assert isinstance(data["confidence"], float) and data["confidence"] < UNSURE_THRESHOLD
 
 
 def test_json_of_the_saar_example() -> None:
@@ -252,7 +281,8 @@ def test_json_of_the_saar_example() -> None:
         "Verdachte man bij Dubbeldamseweg 120, donkere jas, rende richting station, 112 is gebeld", NOW
     )
     out = data.to_json_dict()
-    assert out["category"] == "verdacht"
+    assert out["category"] == "verdachte_situatie"
+    assert (out["kind"], out["situation"], out["lang"]) == ("report", None, "nl")
     assert out["location"] == {
         "text": "Dubbeldamseweg 120",
         "street": "Dubbeldamseweg",
@@ -260,7 +290,7 @@ def test_json_of_the_saar_example() -> None:
     }
     assert out["direction"] == "station"
     assert out["called_112"] is True
-    assert isinstance(out["confidence"], float) and 0.8 <= out["confidence"] <= 1.0
+    assert isinstance(out["confidence"], float) and REPORT_THRESHOLD <= out["confidence"] <= 1.0
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,7 @@ async def test_forget_me_erases_the_person_but_keeps_reports_anonymous(
     people = [p.external_id for p in await _rows(app, Person)]
     assert "piet" not in people
     (report,) = await _rows(app, Report)
-    assert report.category == "verdacht" and report.status == "open"
+    assert report.category == "verdachte_situatie" and report.status == "open"
     assert report.reporter_pseudonym is not None and report.reporter_pseudonym.startswith("anon-")
     assert all(tap.pseudonym.startswith("anon-") for tap in await _rows(app, ReportTap))
     async with app.services.db() as session:
@@ -78,7 +78,7 @@ async def test_purge_erases_suspect_details_but_keeps_statistics(
     assert await purge(app.services) == 1
     old, new = await _rows(app, Report)
     assert (old.category, old.area_id is not None, old.status, old.street) == (
-        "verdacht", True, "open", "Dubbeldamseweg",
+        "verdachte_situatie", True, "open", "Dubbeldamseweg",
     )  # fmt: skip
     assert old.house_number is None and old.suspect_purged_at is not None
     suspects = await _rows(app, ReportSuspect)

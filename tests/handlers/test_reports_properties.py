@@ -134,6 +134,6 @@ def test_any_plate_is_found_and_dashed(plate: tuple[str, str], before: str, afte
 def test_rtl_and_emoji_do_not_hide_a_report() -> None:
     text = "\u202bמשהו\u202c 🚨 Verdachte man bij Dubbeldamseweg 120 👀, 112 is gebeld 🙏"
     report = parse(text, NOW)
-    assert report.category is not None and report.category.value == "verdacht"
+    assert report.category is not None and report.category.value == "verdachte_situatie"
     assert report.location is not None and report.location.text == "Dubbeldamseweg 120"
     assert report.called_112 is True
