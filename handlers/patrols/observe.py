@@ -16,7 +16,7 @@ from handlers.referrals.recognise import recognise as recognise_situation
 from handlers.reports.draft import Draft
 from handlers.reports.filing import bel_112_first, file_report, incident_called
 from handlers.reports.parser import ParsedReport
-from handlers.reports.recognise import Verdict, classify, is_chatter
+from handlers.reports.recognise import Verdict, classify
 from handlers.services import Services
 from handlers.types import Incoming, Msg, Reply
 from storage.patrols import ObservationKind, PatrolObservation, PatrolRound, RoundStatus, person_rounds
@@ -31,8 +31,9 @@ async def observe(incoming: Incoming, services: Services) -> list[Reply] | None:
     if incoming.is_group or incoming.command is not None or incoming.sender is None:
         return None
     text = incoming.text.strip()
-    if not text or is_chatter(text):
-        return None
+    if not any(ch.isalnum() for ch in text):
+        return None  # a thumbs-up is not an observation; "alles rustig" during a round is
+
     cached = known(incoming, services)
     async with services.db() as session:
         person_id = cached.person.id if cached is not None and cached.person is not None else None

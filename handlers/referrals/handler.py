@@ -8,6 +8,7 @@ from handlers.referrals.recognise import normalise, recognise
 from handlers.referrals.situations import BY_ID, Situation, by_word
 from handlers.services import Services
 from handlers.types import Incoming, Reply
+from handlers.understanding.understand import understand
 
 
 async def _locale(incoming: Incoming, services: Services, private: bool = False) -> str:
@@ -82,7 +83,10 @@ async def recognise_text(incoming: Incoming, services: Services) -> list[Reply] 
     situation = BY_ID[found.situation]
     if incoming.is_group and situation.sensitive:
         return [group_pointer(situation, found.danger)]
-    return [await _referral(incoming, services, situation, found.danger, found.age)]
+    answer = [await _referral(incoming, services, situation, found.danger, found.age)]
+    if not incoming.is_group and understand(incoming.text).category is not None:
+        answer.append(Reply.say("understanding.fallback.also_report"))  # an incident the wijk may need
+    return answer
 
 
 __all__ = ["CALLBACK", "button", "hulp", "recognise_text"]

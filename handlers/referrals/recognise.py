@@ -56,7 +56,8 @@ def from_understanding(understood: Understanding, text: str) -> Recognised | Non
     age = int(age_match.group(1)) if age_match else None
     # "Bel nu 112" leads only on explicit danger words; a situation with possible danger (thuis,
     # zelfdoding …) always gets its "bel 112 bij gevaar" line anyway (see answer.referral).
-    return Recognised(understood.situation, bool(understood.danger_words), age)
+    danger = bool(understood.danger_words) or understood.situation == "nood"  # nood is 112 now
+    return Recognised(understood.situation, danger, age)
 
 
 def recognise(text: str) -> Recognised | None:

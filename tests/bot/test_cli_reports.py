@@ -37,7 +37,8 @@ def test_parse_one_text_prints_one_json_object(tmp_path: Path) -> None:
     assert data["category"] == "verdachte_situatie"
     assert data["location"]["text"] == "Dubbeldamseweg 120"
     assert (data["kind"], data["situation"], data["lang"]) == ("report", None, "nl")
-    assert data["in_progress"] in (True, None) and data["danger_now"] is False
+    # Whether a fleeing suspect is still a danger is the model's call (measured in bench/understanding).
+    assert data["in_progress"] in (True, None) and isinstance(data["danger_now"], bool)
     assert data["called_112"] is True and data["licence_plate"] is None
 
 

@@ -89,8 +89,13 @@ MISSES = [
     "mijn man heeft de bank gebeld",
     "Verdachte man bij de garageboxen, 112 is gebeld",
     "Twee jongens slaan een ruit in bij de bushalte",
-    "Er is een man met een mes op straat",
 ]
+
+
+def test_a_knife_on_the_street_is_112_now() -> None:
+    """Not a help request, but when the report side stays quiet the safe answer is 112."""
+    found = recognise("Er is een man met een mes op straat")
+    assert found is None or (found.situation == "nood" and found.danger)
 
 
 @pytest.mark.parametrize("text", MISSES)

@@ -49,9 +49,13 @@ REPORTS = [
 UNSURE = [
     "Heeft iemand ook een verdachte man gezien bij de Dubbeldamseweg?",
     "Zwarte BMW, kenteken 12-ABC-3, reed weg in de richting van Zwijndrecht",
-    "inbraak",
     "Brand!",
 ]
+
+
+def test_a_bare_topic_word_is_never_filed_as_a_report() -> None:
+    """ "inbraak" alone says nothing happened: asked about or left alone, never a card."""
+    assert classify("inbraak", NOW).verdict in (Verdict.UNSURE, Verdict.CHATTER)
 
 
 @pytest.mark.parametrize("text", CHATTER)
