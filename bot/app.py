@@ -25,6 +25,7 @@ from handlers.types import Incoming, Platform, Reply
 from messages.catalog import Catalog
 from messages.services import load_directory
 from storage.db import create_engine, create_sessionmaker
+from storage.worker_names import WorkerNames
 
 
 @dataclass
@@ -95,6 +96,7 @@ class App:
             batch=batch,
             sleep=sleep,
             on_recorded=self._on_recorded,
+            names=WorkerNames(self.engine, settings.database_url),
         )
 
     async def close(self) -> None:

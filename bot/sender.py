@@ -46,6 +46,7 @@ from handlers.types import ChatKind, Reply
 from storage import outbox_claims as claims
 from storage.models import Chat, OutboxMessage, OutboxStatus
 from storage.outbox import tracked_message_id
+from storage.worker_names import WorkerNames
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ class PacedSender:
         batch: int = 200,
         sleep: Sleep = asyncio.sleep,
         on_recorded: OnRecorded | None = None,
+        names: WorkerNames | None = None,
     ) -> None:
         self._db = sessionmaker
         self._transports = transports
@@ -102,6 +104,10 @@ class PacedSender:
         self._drain = drain  # for its outcome rules (record)
         self._pacers = pacers  # platforms without one pace themselves (WhatsApp's transport)
         self._outbox = outbox
+        # With ``names`` the worker id is taken (and locked) when the loop starts: ``worker`` is then
+        # the configured name or None for the first free stable one (storage/worker_names.py).
+        self._names = names
+        self._configured = worker
         self.worker = worker or new_worker_id()
         self._lease = timedelta(seconds=lease_seconds)
         self._batch = batch
@@ -127,6 +133,15 @@ class PacedSender:
     async def run(self, stop: asyncio.Event) -> None:
         """Send until ``stop`` is set; then finish the sends under way and give back the rest."""
         self._stopping = False
+        if self._names is not None:
+            self.worker = await self._names.take(self._configured)
+        try:
+            await self._run(stop)
+        finally:
+            if self._names is not None:
+                await self._names.close()
+
+    async def _run(self, stop: asyncio.Event) -> None:
         await self.recover()
         recorder = asyncio.create_task(self._record_loop(), name="outbox-recorder")
         stopper = asyncio.create_task(stop.wait())
@@ -148,13 +163,26 @@ class PacedSender:
             await self._flush()
 
     async def recover(self) -> int:
-        """Start-up: leases of dead workers (expired, or this worker id's own) become claimable."""
+        """Start-up: leases of dead workers (expired, this worker id's own from before a restart, or
+        held by a name no live worker holds) become claimable at once; returns how many."""
         async with self._db() as session:
             count = await claims.release_expired(session, self._clock.now())
-            await claims.release(session, self.worker, await self._own_claims(session))
+            own = await self._own_claims(session)
+            await claims.release(session, self.worker, own)
+            count += len(own) + await self._release_dead(session)
             await session.commit()
         if count:
             log.info("outbox: %s rows of a stopped sender are due again", count)
+        return count
+
+    async def _release_dead(self, session: AsyncSession) -> int:
+        """Rows leased by workers that are gone (their name is not locked): due again now."""
+        if self._names is None:
+            return 0
+        holders = await claims.leaseholders(session, self._clock.now())
+        count = 0
+        for name in await self._names.dead(holders - {self.worker}):
+            count += await claims.release_worker(session, name)
         return count
 
     async def _own_claims(self, session: AsyncSession) -> list[int]:
@@ -357,10 +385,11 @@ class PacedSender:
             broadcasts = await self._apply(session, pending.outcomes)
             for row_id, later in pending.releases:
                 await claims.release(session, self.worker, [row_id], later)
+            more_work = bool(pending.releases)
             if renew:
                 waiting = [job.row_id for queue in self._queues.values() for job in queue]
                 await claims.renew(session, self.worker, waiting, now + self._lease)
-            more_work = bool(pending.releases)
+                more_work = await self._release_dead(session) > 0 or more_work
             if broadcasts and self._on_recorded is not None:
                 more_work = await self._on_recorded(session, broadcasts) or more_work
             await session.commit()
