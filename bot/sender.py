@@ -2,7 +2,8 @@
 
 One loop per process (several processes may share one outbox). Rows are claimed in batches
 (``storage.outbox_claims``); each chat's rows go in order through one small task that books a slot
-with the chat's platform :class:`~bot.pacing.Pacer`, waits for it and sends. No database
+with the chat's platform :class:`~bot.pacing.Pacing` (in this process on SQLite, shared by all
+workers in PostgreSQL: ``bot.shared_pacing``), waits for it and sends. No database
 transaction is open during a network call: outcomes are collected and written in short batches by
 a recorder, with :meth:`OutboxDrain.record`'s rules (429 → later, for that chat only; 5xx/timeouts
 → backoff up to the limit, then failed; 403 → chat inactive; migrated → moved, sent again).
@@ -38,7 +39,7 @@ from bot.delivery import (
     Transient,
     Transport,
 )
-from bot.pacing import Pacer
+from bot.pacing import Pacing, Sleep
 from handlers.clock import Clock
 from handlers.codec import reply_from_json
 from handlers.outbox import Outbox
@@ -50,7 +51,6 @@ from storage.worker_names import WorkerNames
 
 log = logging.getLogger(__name__)
 
-Sleep = Callable[[float], Awaitable[None]]
 RECORD_EVERY = 0.05  # seconds between the recorder's writes under load
 
 
@@ -88,7 +88,7 @@ class PacedSender:
         transports: Mapping[str, Transport],
         clock: Clock,
         drain: OutboxDrain,
-        pacers: Mapping[str, Pacer],
+        pacers: Mapping[str, Pacing],
         outbox: Outbox,
         *,
         worker: str | None = None,
@@ -273,15 +273,16 @@ class PacedSender:
             self._room.set()
             self._recorded.set()
 
-    async def _wait_for_slot(self, pacer: Pacer, job: _Job) -> None:
+    async def _wait_for_slot(self, pacer: Pacing, job: _Job) -> None:
         """Wait for this chat's booked slot, then for a token of the overall budget."""
-        wait = pacer.reserve(job.address.external_id, job.is_group)
+        wait = await pacer.book(job.address.external_id, job.is_group)
         if wait > 0:
             await self._sleep(wait)
         if not self._stopping:
             await self._gate(job.platform, pacer)
+            pacer.sent(job.address.external_id, job.is_group)
 
-    async def _gate(self, platform: str, pacer: Pacer) -> None:
+    async def _gate(self, platform: str, pacer: Pacing) -> None:
         """Queue for the platform's overall budget; one pump hands out tokens in arrival order,
         so hundreds of waiting chats cost one timer, not hundreds."""
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -291,15 +292,12 @@ class PacedSender:
         queue.put_nowait(waiter)
         await waiter
 
-    async def _pump(self, queue: asyncio.Queue[asyncio.Future[None]], pacer: Pacer) -> None:
+    async def _pump(self, queue: asyncio.Queue[asyncio.Future[None]], pacer: Pacing) -> None:
         while True:
-            waiter = await queue.get()
-            if waiter.done():  # its chat was cancelled (stopping)
-                continue
-            while (wait := pacer.overall.take()) > 0:
-                await self._sleep(wait)
-            if not waiter.done():
-                waiter.set_result(None)
+            waiters = [await queue.get()]
+            while len(waiters) < pacer.batch and not queue.empty():
+                waiters.append(queue.get_nowait())
+            await pacer.admit(waiters, self._sleep)
 
     async def _deliver(self, job: _Job) -> Outcome:
         transport = self._transports[job.platform]
@@ -309,7 +307,7 @@ class PacedSender:
             log.exception("transport %s failed on outbox row %s", job.platform, job.row_id)
             return Transient(type(exc).__name__)
 
-    def _after(self, job: _Job, outcome: Outcome, queue: deque[_Job], pacer: Pacer | None) -> None:
+    def _after(self, job: _Job, outcome: Outcome, queue: deque[_Job], pacer: Pacing | None) -> None:
         """What an outcome means for the chat's other queued rows."""
         match outcome:
             case Sent():

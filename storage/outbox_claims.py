@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import Chat, OutboxMessage, OutboxStatus
 
@@ -39,11 +40,26 @@ async def claim_due(
     platforms: Collection[str],
     limit: int,
 ) -> list[tuple[OutboxMessage, Chat]]:
-    """Lease up to ``limit`` due rows of ``platforms`` to ``worker``; the caller commits."""
+    """Lease up to ``limit`` due rows of ``platforms`` to ``worker``; the caller commits.
+
+    Rows of a chat another live worker is sending to stay with that worker: the chat's messages
+    keep their order, and its budget is booked by one worker (two claiming at the same instant can
+    still split a chat; the shared budget then still holds, see ``bot/shared_pacing.py``)."""
+    other = aliased(OutboxMessage)
+    elsewhere = (
+        select(other.id)
+        .where(
+            other.chat_id == OutboxMessage.chat_id,
+            other.status == OutboxStatus.PENDING,
+            other.claimed_until >= now,
+            other.claimed_by != worker,
+        )
+        .exists()
+    )
     query = (
         select(OutboxMessage, Chat)
         .join(Chat, Chat.id == OutboxMessage.chat_id)
-        .where(claimable(now), Chat.platform.in_(list(platforms)))
+        .where(claimable(now), Chat.platform.in_(list(platforms)), ~elsewhere)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
