@@ -34,7 +34,8 @@ from storage import send_budget
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 0.5  # a failed booking (database away) is tried again after this
-LOOKAHEAD_SECONDS = 0.25  # overall slots are booked at most this far ahead
+LOOKAHEAD_SECONDS = 0.1  # overall slots are booked at most this far ahead
+REBOOK_TRIES = 3  # a waiter released too late books a fresh slot at most this often
 FORGET_EVERY = 2000  # bookings between sweeps of passed keys
 
 
@@ -66,6 +67,7 @@ class SharedPacer:
         self.batch = batch or max(1, round(budgets.overall.rate / 10))
         self._lookahead = lookahead
         self._releases: set[asyncio.Task[None]] = set()
+        self._debt = 0.0  # how late the last releases went: the next booking leaves this gap
         self._requests: list[_Request] = []
         self._booker: asyncio.Task[None] | None = None
         self._blocks: dict[str, float] = {}  # chat → until (clock seconds), not yet written
@@ -211,14 +213,16 @@ class SharedPacer:
 
     async def _book_overall(self, count: int, interval: float, sleep: Sleep) -> float:
         while True:
+            debt, self._debt = self._debt, 0.0
             try:
                 async with self._db() as session:
-                    first = await send_budget.book_overall(
-                        session, f"{self._platform}:*", self._now(), count, interval
+                    start = await send_budget.book_overall(
+                        session, f"{self._platform}:*", self._now(), count, interval, gap=debt
                     )
                     await session.commit()
-                return first
+                return start
             except Exception:
+                self._debt = max(self._debt, debt)
                 log.exception("booking overall send slots failed; trying again")
                 await sleep(RETRY_SECONDS)
 
@@ -229,26 +233,30 @@ class SharedPacer:
         interval: float,
         sleep: Sleep,
         *,
-        rebook: bool = True,
+        tries: int = REBOOK_TRIES,
     ) -> None:
-        """Release each waiter at its slot. One that comes more than a slot late (the event loop was
-        busy) does not go at once with the next: that would crowd a sliding one-second window.
-        It books a fresh slot instead (once, so a slow database cannot keep it waiting)."""
+        """Release each waiter at its slot. One that comes more than half a slot late (the event
+        loop was busy) does not go at once with the next: a one-second window would count one
+        message too many. It books a fresh slot instead (a few times at most, so a slow database
+        cannot keep it waiting for ever)."""
         late: list[asyncio.Future[None]] = []
         for n, waiter in enumerate(waiting):
             if waiter.done():
                 continue
             wait = first + n * interval - self._now()
-            if rebook and wait < -interval:
-                late.append(waiter)
-                continue
             if wait > 0:
                 await sleep(wait)
+                wait = first + n * interval - self._now()  # the sleep may overshoot
+            if tries > 0 and wait < -interval / 2:
+                late.append(waiter)
+                continue
             if not waiter.done():
+                # Late by less than half a slot: it goes, and the next booking leaves that gap.
+                self._debt = min(interval, self._debt + max(0.0, -wait))
                 waiter.set_result(None)
         if late:
             again = await self._book_overall(len(late), interval, sleep)
-            await self._release(late, again, interval, sleep, rebook=False)
+            await self._release(late, again, interval, sleep, tries=tries - 1)
 
     async def close(self) -> None:
         for release in list(self._releases):

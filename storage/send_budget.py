@@ -73,19 +73,22 @@ async def write(session: AsyncSession, values: Mapping[str, float]) -> None:
     await session.execute(statement)
 
 
-async def book_overall(session: AsyncSession, key: str, now: float, count: int, interval: float) -> float:
-    """Book ``count`` consecutive overall slots, ``interval`` apart; returns when the first is.
+async def book_overall(
+    session: AsyncSession, key: str, now: float, count: int, interval: float, gap: float = 0.0
+) -> float:
+    """Book ``count`` consecutive overall slots, ``interval`` apart, after a ``gap`` (lateness this
+    worker saw in its last sends); returns when the first is.
 
     One atomic upsert (the row lock orders concurrent workers), so no advisory lock is needed."""
     insert = _insert(session)
-    span = count * interval
+    span = count * interval + gap
     later = func.greatest if session.get_bind().dialect.name == "postgresql" else func.max
     statement = insert(SendBudget).values(key=key, at=now + span)
     statement = statement.on_conflict_do_update(
         index_elements=["key"], set_={"at": later(SendBudget.at, now) + span}
     )
     booked = await session.scalar(statement.returning(SendBudget.at))
-    return float(booked or now + span) - span
+    return float(booked or now + span) - count * interval
 
 
 async def forget_passed(session: AsyncSession, prefix: str, now: float) -> int:
