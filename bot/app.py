@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.delivery import OutboxDrain, RetryPolicy, Transport
 from bot.inbox import InboxWorker
-from bot.pacing import Budget, Budgets, Pacer
+from bot.pacing import Budget, Budgets, Pacer, Pacing, Sleep
 from bot.reply_writer import ReplyWriter
-from bot.sender import PacedSender, Sleep
+from bot.sender import PacedSender
 from bot.settings import Settings
+from bot.shared_pacing import SharedPacer
 from handlers.broadcasts import after_delivery
 from handlers.campaigns.model import load_campaigns
 from handlers.clock import Clock, SystemClock
@@ -27,7 +28,8 @@ from handlers.services import Services
 from handlers.types import Incoming, Platform, Reply
 from messages.catalog import Catalog
 from messages.services import load_directory
-from storage.db import create_engine, create_sessionmaker
+from storage.db import create_engine, create_sessionmaker, is_sqlite
+from storage.worker_names import WorkerNames
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +87,10 @@ class App:
     async def _on_recorded(self, session: AsyncSession, broadcast_ids: set[int]) -> bool:
         return await after_delivery(self.services, session, broadcast_ids)
 
-    def telegram_pacer(self) -> Pacer:
+    def telegram_budgets(self) -> Budgets:
         """Telegram's budgets from the settings (overall, per chat, per group)."""
         settings = self.services.settings
-        budgets = Budgets(
+        return Budgets(
             # A burst of 1 % of a second's budget lets the bucket catch up after a busy moment.
             overall=Budget(
                 settings.outbox_rate_per_second, max(1, round(settings.outbox_rate_per_second / 100))
@@ -96,9 +98,16 @@ class App:
             per_chat=Budget(settings.outbox_per_chat_per_second, settings.outbox_chat_burst),
             per_group=Budget(settings.outbox_per_group_per_minute / 60.0),
         )
+
+    def telegram_pacer(self) -> Pacing:
+        """One process's budgets on SQLite; on PostgreSQL one budget shared by every sender worker
+        (``buurtbot run`` and each ``buurtbot send``), since Telegram counts per bot token."""
+        budgets = self.telegram_budgets()
         # Real time on purpose: budgets are about real seconds on the wire. The injected clock
         # (tests' FakeClock) only decides when rows are due, never how fast they leave.
-        return Pacer(budgets, SystemClock())
+        if is_sqlite(self.services.settings.database_url):
+            return Pacer(budgets, SystemClock())
+        return SharedPacer(self.services.db, Platform.TELEGRAM.value, budgets, SystemClock())
 
     def sender(
         self,
@@ -122,6 +131,7 @@ class App:
             batch=batch,
             sleep=sleep,
             on_recorded=self._on_recorded,
+            names=WorkerNames(self.engine, settings.database_url),
         )
 
     async def close(self) -> None:

@@ -5,14 +5,23 @@ earliest moment a message to a chat may go under every budget at once and return
 for it. Because slots are booked ahead, hundreds of sends can wait concurrently and still leave in
 an even stream. A 429's ``retry_after`` blocks only that chat; everyone else keeps their slots.
 All time comes from the injected clock, so the arithmetic is testable without sleeping.
+
+:class:`Pacer` keeps the budgets in this process (SQLite: one process sends). Several sender
+workers on one PostgreSQL share them through ``bot.shared_pacing.SharedPacer``; the sender sees
+both through the :class:`Pacing` protocol.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from handlers.clock import Clock
+
+Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,14 @@ class _Bucket:
     def book(self, key: str, at: float) -> None:
         self.tat[key] = max(self.tat.get(key, at), at) + self.budget.interval
 
+    def sent(self, key: str, at: float) -> None:
+        """The message booked last went at ``at``: the next one keeps a full interval from *that*.
+
+        Slots are booked ahead, but the overall budget can release a message later than its slot
+        (many chats queue for it); spacing the next slot from the booked time would then let two
+        sends come closer than the budget, and a sliding window (20 per group per minute) sees 21."""
+        self.tat[key] = max(self.tat.get(key, at), at + self.budget.interval)
+
     def forget_idle(self, now: float) -> None:
         for key in [k for k, tat in self.tat.items() if tat < now]:
             del self.tat[key]
@@ -81,8 +98,42 @@ class TokenBucket:
         return (1.0 - self._tokens) / self._budget.rate
 
 
+class Pacing(Protocol):
+    """What the paced sender needs from a set of budgets, wherever they are kept."""
+
+    batch: int  # how many overall tokens one ``admit`` call may hand out
+
+    async def book(self, chat: str, is_group: bool) -> float:
+        """Book this chat's next slot (its own, its group's budget and any 429 block); seconds to wait."""
+        ...
+
+    async def admit(self, waiters: Sequence[asyncio.Future[None]], sleep: Sleep) -> None:
+        """Release ``waiters`` one by one, each with one token of the overall budget."""
+        ...
+
+    def block(self, chat: str, seconds: float) -> None:
+        """Telegram said 429 for this chat: nothing more to it until ``seconds`` have passed."""
+        ...
+
+    def sent(self, chat: str, is_group: bool) -> None:
+        """A message to ``chat`` goes now (its overall token may have come after its slot)."""
+        ...
+
+
+def slot(chat_bucket: _Bucket, group_bucket: _Bucket | None, blocked: float, chat: str, now: float) -> float:
+    """The earliest moment (clock seconds) one message to ``chat`` may go; books it in the buckets."""
+    at = max(blocked, chat_bucket.earliest(chat, now))
+    if group_bucket is not None:
+        at = max(at, group_bucket.earliest(chat, now))
+        group_bucket.book(chat, at)
+    chat_bucket.book(chat, at)
+    return at
+
+
 class Pacer:
     """Per-chat and per-group slots (booked ahead), the overall bucket, and per-chat 429 blocks."""
+
+    batch = 1
 
     def __init__(self, budgets: Budgets, clock: Clock) -> None:
         self._clock = clock
@@ -100,12 +151,7 @@ class Pacer:
         """Book the earliest slot for one message to ``chat`` (its own and its group budget, and
         any 429 block); returns seconds to wait. The overall budget is taken when sending."""
         now = self._now()
-        at = max(self._blocked.get(chat, now), self._chat.earliest(chat, now))
-        group = self._group if is_group else None
-        if group is not None:
-            at = max(at, group.earliest(chat, now))
-            group.book(chat, at)
-        self._chat.book(chat, at)
+        at = slot(self._chat, self._group if is_group else None, self._blocked.get(chat, now), chat, now)
         self._booked += 1
         if self._booked % 1000 == 0:  # keep the per-chat tables small on long runs
             for bucket in (self._chat, self._group):
@@ -113,6 +159,26 @@ class Pacer:
                     bucket.forget_idle(now)
             self._blocked = {k: v for k, v in self._blocked.items() if v > now}
         return max(0.0, at - now)
+
+    async def book(self, chat: str, is_group: bool) -> float:
+        return self.reserve(chat, is_group)
+
+    async def admit(self, waiters: Sequence[asyncio.Future[None]], sleep: Sleep) -> None:
+        """Tokens are taken at the moment of sending (not booked ahead): after a stall of the event
+        loop at most the bucket's burst goes at once."""
+        for waiter in waiters:
+            if waiter.done():  # its chat was cancelled (stopping)
+                continue
+            while (wait := self.overall.take()) > 0:
+                await sleep(wait)
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def sent(self, chat: str, is_group: bool) -> None:
+        now = self._now()
+        self._chat.sent(chat, now)
+        if is_group and self._group is not None:
+            self._group.sent(chat, now)
 
     def block(self, chat: str, seconds: float) -> None:
         """Telegram said 429 for this chat: nothing more to it until ``seconds`` have passed."""

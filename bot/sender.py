@@ -2,7 +2,8 @@
 
 One loop per process (several processes may share one outbox). Rows are claimed in batches
 (``storage.outbox_claims``); each chat's rows go in order through one small task that books a slot
-with the chat's platform :class:`~bot.pacing.Pacer`, waits for it and sends. No database
+with the chat's platform :class:`~bot.pacing.Pacing` (in this process on SQLite, shared by all
+workers in PostgreSQL: ``bot.shared_pacing``), waits for it and sends. No database
 transaction is open during a network call: outcomes are collected and written in short batches by
 a recorder, with :meth:`OutboxDrain.record`'s rules (429 → later, for that chat only; 5xx/timeouts
 → backoff up to the limit, then failed; 403 → chat inactive; migrated → moved, sent again).
@@ -38,7 +39,7 @@ from bot.delivery import (
     Transient,
     Transport,
 )
-from bot.pacing import Pacer
+from bot.pacing import Pacing, Sleep
 from handlers.clock import Clock
 from handlers.codec import reply_from_json
 from handlers.outbox import Outbox
@@ -46,10 +47,10 @@ from handlers.types import ChatKind, Reply
 from storage import outbox_claims as claims
 from storage.models import Chat, OutboxMessage, OutboxStatus
 from storage.outbox import tracked_message_id
+from storage.worker_names import WorkerNames
 
 log = logging.getLogger(__name__)
 
-Sleep = Callable[[float], Awaitable[None]]
 RECORD_EVERY = 0.05  # seconds between the recorder's writes under load
 TRACKED_LIMIT = 10_000
 
@@ -88,7 +89,7 @@ class PacedSender:
         transports: Mapping[str, Transport],
         clock: Clock,
         drain: OutboxDrain,
-        pacers: Mapping[str, Pacer],
+        pacers: Mapping[str, Pacing],
         outbox: Outbox,
         *,
         worker: str | None = None,
@@ -96,6 +97,7 @@ class PacedSender:
         batch: int = 200,
         sleep: Sleep = asyncio.sleep,
         on_recorded: OnRecorded | None = None,
+        names: WorkerNames | None = None,
     ) -> None:
         self._db = sessionmaker
         self._transports = transports
@@ -103,6 +105,10 @@ class PacedSender:
         self._drain = drain  # for its outcome rules (record)
         self._pacers = pacers  # platforms without one pace themselves (WhatsApp's transport)
         self._outbox = outbox
+        # With ``names`` the worker id is taken (and locked) when the loop starts: ``worker`` is then
+        # the configured name or None for the first free stable one (storage/worker_names.py).
+        self._names = names
+        self._configured = worker
         self.worker = worker or new_worker_id()
         self._lease = timedelta(seconds=lease_seconds)
         self._batch = batch
@@ -131,6 +137,15 @@ class PacedSender:
     async def run(self, stop: asyncio.Event) -> None:
         """Send until ``stop`` is set; then finish the sends under way and give back the rest."""
         self._stopping = False
+        if self._names is not None:
+            self.worker = await self._names.take(self._configured)
+        try:
+            await self._run(stop)
+        finally:
+            if self._names is not None:
+                await self._names.close()
+
+    async def _run(self, stop: asyncio.Event) -> None:
         await self.recover()
         recorder = asyncio.create_task(self._record_loop(), name="outbox-recorder")
         stopper = asyncio.create_task(stop.wait())
@@ -152,13 +167,26 @@ class PacedSender:
             await self._flush()
 
     async def recover(self) -> int:
-        """Start-up: leases of dead workers (expired, or this worker id's own) become claimable."""
+        """Start-up: leases of dead workers (expired, this worker id's own from before a restart, or
+        held by a name no live worker holds) become claimable at once; returns how many."""
         async with self._db() as session:
             count = await claims.release_expired(session, self._clock.now())
-            await claims.release(session, self.worker, await self._own_claims(session))
+            own = await self._own_claims(session)
+            await claims.release(session, self.worker, own)
+            count += len(own) + await self._release_dead(session)
             await session.commit()
         if count:
             log.info("outbox: %s rows of a stopped sender are due again", count)
+        return count
+
+    async def _release_dead(self, session: AsyncSession) -> int:
+        """Rows leased by workers that are gone (their name is not locked): due again now."""
+        if self._names is None:
+            return 0
+        holders = await claims.leaseholders(session, self._clock.now())
+        count = 0
+        for name in await self._names.dead(holders - {self.worker}):
+            count += await claims.release_worker(session, name)
         return count
 
     async def _own_claims(self, session: AsyncSession) -> list[int]:
@@ -249,15 +277,16 @@ class PacedSender:
             self._room.set()
             self._recorded.set()
 
-    async def _wait_for_slot(self, pacer: Pacer, job: _Job) -> None:
+    async def _wait_for_slot(self, pacer: Pacing, job: _Job) -> None:
         """Wait for this chat's booked slot, then for a token of the overall budget."""
-        wait = pacer.reserve(job.address.external_id, job.is_group)
+        wait = await pacer.book(job.address.external_id, job.is_group)
         if wait > 0:
             await self._sleep(wait)
         if not self._stopping:
             await self._gate(job.platform, pacer)
+            pacer.sent(job.address.external_id, job.is_group)
 
-    async def _gate(self, platform: str, pacer: Pacer) -> None:
+    async def _gate(self, platform: str, pacer: Pacing) -> None:
         """Queue for the platform's overall budget; one pump hands out tokens in arrival order,
         so hundreds of waiting chats cost one timer, not hundreds."""
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -267,15 +296,12 @@ class PacedSender:
         queue.put_nowait(waiter)
         await waiter
 
-    async def _pump(self, queue: asyncio.Queue[asyncio.Future[None]], pacer: Pacer) -> None:
+    async def _pump(self, queue: asyncio.Queue[asyncio.Future[None]], pacer: Pacing) -> None:
         while True:
-            waiter = await queue.get()
-            if waiter.done():  # its chat was cancelled (stopping)
-                continue
-            while (wait := pacer.overall.take()) > 0:
-                await self._sleep(wait)
-            if not waiter.done():
-                waiter.set_result(None)
+            waiters = [await queue.get()]
+            while len(waiters) < pacer.batch and not queue.empty():
+                waiters.append(queue.get_nowait())
+            await pacer.admit(waiters, self._sleep)
 
     async def _deliver(self, job: _Job) -> Outcome:
         transport = self._transports[job.platform]
@@ -288,7 +314,7 @@ class PacedSender:
             log.exception("transport %s failed on outbox row %s", job.platform, job.row_id)
             return Transient(type(exc).__name__)
 
-    def _after(self, job: _Job, outcome: Outcome, queue: deque[_Job], pacer: Pacer | None) -> None:
+    def _after(self, job: _Job, outcome: Outcome, queue: deque[_Job], pacer: Pacing | None) -> None:
         """What an outcome means for the chat's other queued rows."""
         match outcome:
             case Sent(message_id):
@@ -369,10 +395,11 @@ class PacedSender:
             broadcasts = await self._apply(session, pending.outcomes)
             for row_id, later in pending.releases:
                 await claims.release(session, self.worker, [row_id], later)
+            more_work = bool(pending.releases)
             if renew:
                 waiting = [job.row_id for queue in self._queues.values() for job in queue]
                 await claims.renew(session, self.worker, waiting, now + self._lease)
-            more_work = bool(pending.releases)
+                more_work = await self._release_dead(session) > 0 or more_work
             if broadcasts and self._on_recorded is not None:
                 more_work = await self._on_recorded(session, broadcasts) or more_work
             await session.commit()

@@ -76,8 +76,11 @@ class Settings(BaseSettings):
     outbox_chat_burst: int = Field(default=3, ge=1, le=100)
     outbox_per_group_per_minute: float = Field(default=20.0, gt=0, le=10_000)
     outbox_max_attempts: int = Field(default=5, ge=1, le=100)  # 5xx/timeouts, then the row fails
-    outbox_lease_seconds: float = Field(default=60.0, ge=1, le=3600)  # a crashed worker's rows wait this long
-    outbox_worker_id: str = ""  # stable id per worker: on restart its own leases are resumed at once
+    # Leases keep a live worker's rows from the others; a dead worker's rows are due again at once
+    # (its restart takes its name back; on PostgreSQL others see it is gone), at the latest after this.
+    outbox_lease_seconds: float = Field(default=60.0, ge=1, le=3600)
+    # Empty: the first free stable name "<host>:<database>:<n>" (storage/worker_names.py).
+    outbox_worker_id: str = Field(default="", max_length=40)
     # Durable intake: a failing update is retried with backoff, then parked as dead after this many tries.
     inbox_max_attempts: int = Field(default=5, ge=1, le=100)
     # An update being handled is leased to its process; another takes it over after this (a crash).

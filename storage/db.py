@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import weakref
 from pathlib import Path
@@ -17,6 +18,16 @@ from storage.cache import INFO_KEY, CachedSession, RowCache
 from storage.cache import install as install_cache_events
 
 BUSY_TIMEOUT_SECONDS = 30
+# aiosqlite logs every statement with its values at DEBUG: with LOG_LEVEL=DEBUG that would write
+# names and descriptions to the log, so its logger never goes below INFO.
+_CHATTY_DRIVER_LOGGERS = ("aiosqlite",)
+
+
+def _quiet_driver_logs() -> None:
+    for name in _CHATTY_DRIVER_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level < logging.INFO:  # NOTSET (0) too: it would follow a DEBUG root
+            logger.setLevel(logging.INFO)
 
 
 def is_sqlite(url: str) -> bool:
@@ -105,22 +116,44 @@ def _checked_in(_dbapi_connection: Any, record: Any) -> None:
         _TURNS.give_back(turn)
 
 
+def _drop_row_values(context: Any) -> None:
+    """PostgreSQL's DETAIL repeats the failing row or key ("Failing row contains (…)", "Key (…)=(…)"):
+    personal data that ``hide_parameters`` does not cover. Drop it from the error and its causes;
+    the message, SQLSTATE and constraint name still say what went wrong."""
+    for start in (context.sqlalchemy_exception, context.original_exception):
+        error: BaseException | None = start
+        while error is not None:
+            if getattr(error, "detail", None):
+                error.detail = None  # type: ignore[attr-defined]
+            if error.args and isinstance(error.args[0], str) and "\nDETAIL:" in error.args[0]:
+                error.args = (error.args[0].split("\nDETAIL:", 1)[0], *error.args[1:])
+            error = error.__cause__ or error.__context__
+
+
 def create_engine(url: str) -> AsyncEngine:
-    """Create the async engine; for SQLite the data directory is created first."""
+    """Create the async engine; for SQLite the data directory is created first.
+
+    ``hide_parameters``: a failing statement's error text otherwise carries its values (names,
+    suspect descriptions, plates) into every log line that prints the exception, where no purge
+    reaches them. The SQL itself stays in the message, so the error is still diagnosable.
+    """
+    _quiet_driver_logs()
     if is_sqlite(url):
         parsed = make_url(url)
         database = parsed.database
         # A "file:…?uri=true" URL names a SQLite URI (e.g. mode=ro), not a path to create.
         if database and database != ":memory:" and not parsed.query.get("uri"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url)
+        engine = create_async_engine(url, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin)
         event.listen(engine.sync_engine, "commit", _end)
         event.listen(engine.sync_engine, "rollback", _end)
         event.listen(engine.sync_engine.pool, "checkin", _checked_in)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine.sync_engine, "handle_error", _drop_row_values)
+    return engine
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -141,6 +142,8 @@ class OutboxMessage(Base):
     """Every outgoing message is a row before it is sent (crash-safe, exactly-once per key)."""
 
     __tablename__ = "outbox"
+    # The senders' question "which pending rows are due?" (claims, the simple drain).
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)

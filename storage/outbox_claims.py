@@ -5,7 +5,9 @@ PostgreSQL the rows are picked with ``FOR UPDATE SKIP LOCKED``: two workers clai
 moment get disjoint rows without waiting for each other. SQLite has one writer at a time (every
 transaction there is ``BEGIN IMMEDIATE``, see ``storage/db.py``), so a plain select-and-update is
 already exclusive. A worker that dies leaves its lease behind; once it expires the rows are due
-again, so a restarted (or another) worker resumes them. Sent rows are never claimed again.
+again, so another worker resumes them; a restarted worker takes its old name back
+(``storage.worker_names``) and resumes its own rows at once, and on PostgreSQL the rows of a worker
+whose name nobody holds any more are released at once too. Sent rows are never claimed again.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import Chat, OutboxMessage, OutboxStatus
 
@@ -37,11 +40,26 @@ async def claim_due(
     platforms: Collection[str],
     limit: int,
 ) -> list[tuple[OutboxMessage, Chat]]:
-    """Lease up to ``limit`` due rows of ``platforms`` to ``worker``; the caller commits."""
+    """Lease up to ``limit`` due rows of ``platforms`` to ``worker``; the caller commits.
+
+    Rows of a chat another live worker is sending to stay with that worker: the chat's messages
+    keep their order, and its budget is booked by one worker (two claiming at the same instant can
+    still split a chat; the shared budget then still holds, see ``bot/shared_pacing.py``)."""
+    other = aliased(OutboxMessage)
+    elsewhere = (
+        select(other.id)
+        .where(
+            other.chat_id == OutboxMessage.chat_id,
+            other.status == OutboxStatus.PENDING,
+            other.claimed_until >= now,
+            other.claimed_by != worker,
+        )
+        .exists()
+    )
     query = (
         select(OutboxMessage, Chat)
         .join(Chat, Chat.id == OutboxMessage.chat_id)
-        .where(claimable(now), Chat.platform.in_(list(platforms)))
+        .where(claimable(now), Chat.platform.in_(list(platforms)), ~elsewhere)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
@@ -93,6 +111,30 @@ async def release_expired(session: AsyncSession, now: datetime) -> int:
             OutboxMessage.claimed_until.is_not(None),
             OutboxMessage.claimed_until < now,
         )
+        .values(claimed_by=None, claimed_until=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def leaseholders(session: AsyncSession, now: datetime) -> set[str]:
+    """Workers holding a live lease on a pending row (candidates for :func:`release_worker`)."""
+    rows = await session.scalars(
+        select(OutboxMessage.claimed_by)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.claimed_by.is_not(None),
+            OutboxMessage.claimed_until >= now,
+        )
+        .distinct()
+    )
+    return {name for name in rows if name}
+
+
+async def release_worker(session: AsyncSession, worker: str) -> int:
+    """Give back every pending row ``worker`` holds (it is known to be dead); returns how many."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.claimed_by == worker, OutboxMessage.status == OutboxStatus.PENDING)
         .values(claimed_by=None, claimed_until=None)
     )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -8,8 +8,10 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.db import create_engine
+from storage.model_modules import import_all
 from storage.models import Base
 
+import_all()  # every table on Base.metadata, or autogenerate would drop the ones it cannot see
 config = context.config
 target_metadata = Base.metadata
 

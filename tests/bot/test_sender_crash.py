@@ -27,13 +27,13 @@ GROUPS = 300
 
 
 async def _start_sender(fake: FakeTelegram, db_url: str) -> asyncio.subprocess.Process:
+    # No OUTBOX_WORKER_ID: the default name is stable, so the restart resumes its own leases at once.
     env = {
         **os.environ,
         "DATABASE_URL": db_url,
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_BASE_URL": fake.base_url,
         "OUTBOX_RATE_PER_SECOND": "100",
-        "OUTBOX_WORKER_ID": "crash-test-worker",  # stable: the restart resumes its own leases at once
         "PSEUDONYM_SECRET": "test-secret",
         "LOG_LEVEL": "WARNING",
     }

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import pytest
 from aiohttp import web
 
 from tests.fakes.whatsapp_api import FakeWhatsAppApi
+from tests.shared_files import conformance_lines as shared_conformance_lines
 
 
 @pytest.fixture
@@ -33,14 +32,6 @@ async def serve(app: web.Application) -> AsyncIterator[str]:
         await runner.cleanup()
 
 
-def _shared_dir() -> Path:
-    # ../shared beside the project (main checkout); worktrees live deeper, so also try /work/shared.
-    root = Path(__file__).resolve().parents[3]
-    candidates = [Path(os.environ.get("BUURTBOT_SHARED", "")), root.parent / "shared", Path("/work/shared")]
-    return next((path for path in candidates if (path / "conformance").is_dir()), candidates[-1])
-
-
-def conformance_lines() -> list[str]:
-    """The raw lines of the shared WhatsApp webhook conformance file."""
-    text = (_shared_dir() / "conformance" / "whatsapp-webhooks.jsonl").read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line.strip()]
+def conformance_lines(*, collecting: bool = False) -> list[str]:
+    """The raw lines of the shared WhatsApp webhook conformance file (skipped, or failed in CI, if absent)."""
+    return shared_conformance_lines("whatsapp-webhooks.jsonl", collecting=collecting)
