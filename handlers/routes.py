@@ -14,6 +14,7 @@ from handlers.reports import dialog as report_dialog
 from handlers.reports import group_text as report_text
 from handlers.reports import privacy as report_privacy
 from handlers.router import Command, Routes, Where
+from handlers.statistics import command as statistics
 from handlers.types import EventKind
 
 ROUTES = Routes(
@@ -48,6 +49,10 @@ ROUTES = Routes(
         ),
         "mijngegevens": Command(report_privacy.my_data, "reports.help.mijngegevens"),
         "vergeetmij": Command(report_privacy.forget_me, "reports.help.vergeetmij"),
+        # Statistics and the weekly digest (issue 14): answered privately, never in a group
+        "statistiek": Command(
+            statistics.statistiek, "statistics.help.statistiek", audience=Audience.COORDINATOR
+        ),
     },
     callbacks={
         referrals.CALLBACK: referrals.button,
@@ -84,6 +89,8 @@ ROUTES = Routes(
         "forgetme": "vergeetmij",
         "coördinator": "coordinator",
         "message": "bericht",
+        "statistieken": "statistiek",
+        "stats": "statistiek",
     },
     fallback=core.private_fallback,
 )

@@ -66,6 +66,7 @@ class Report(Base):
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    forwarded_at: Mapped[datetime | None]  # first "Doorgegeven aan politie" (statistics)
     suspect_purged_at: Mapped[datetime | None]
 
 

@@ -1,0 +1,55 @@
+"""Statistics, digest and exports: indexes for the per-wijk/per-period queries, the moment a report
+was passed on to the police, and the weekly digest's claim log and opt-outs.
+
+Revision ID: 0016_statistics
+Revises: 0009_places
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0016_statistics"
+down_revision = "0009_places"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("reports") as batch:
+        batch.add_column(sa.Column("forwarded_at", sa.DateTime(timezone=True), nullable=True))
+    # /statistiek WIJK PERIODE and the digest read one wijk's reports of a time range.
+    op.create_index("ix_reports_area_created", "reports", ["area_id", "created_at"])
+    op.create_index("ix_reports_buurt_created", "reports", ["buurt_code", "created_at"])
+    op.create_index("ix_broadcasts_created_at", "broadcasts", ["created_at"])
+    op.create_table(
+        "digest_runs",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("person_id", sa.Integer, sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("week", sa.String(10), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("person_id", "week", name="uq_digest_runs_person_week"),
+    )
+    op.create_table(
+        "digest_opt_outs",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(
+            "person_id",
+            sa.Integer,
+            sa.ForeignKey("people.id", ondelete="CASCADE"),
+            nullable=False,
+            unique=True,
+        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("digest_opt_outs")
+    op.drop_table("digest_runs")
+    op.drop_index("ix_broadcasts_created_at", "broadcasts")
+    op.drop_index("ix_reports_buurt_created", "reports")
+    op.drop_index("ix_reports_area_created", "reports")
+    with op.batch_alter_table("reports") as batch:
+        batch.drop_column("forwarded_at")
