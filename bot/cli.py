@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from bot import places_cli
+from bot import export_cli, places_cli
 from bot.settings import Settings, SettingsError, load_settings
 from handlers.types import Msg
 from messages.catalog import Catalog, strip_tags
@@ -149,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_campaigns
     )
     places_cli.add_parser(sub)
+    export_cli.add_parser(sub)
     return parser
 
 

@@ -80,8 +80,19 @@ class Settings(BaseSettings):
     relay_border_metres: float = Field(default=300.0, ge=0, le=10_000)
     # Extra plain words that work as commands on WhatsApp: "woord=commando,…" (STOP always works).
     whatsapp_command_words: Annotated[tuple[str, ...], NoDecode] = ()
+    # Statistics, digest and exports (issue 14).
+    # Aggregate exports publish a wijk x category x month cell below this count as "<N".
+    export_min_cell: int = Field(default=3, ge=1, le=1000)
+    # Keys that may read the Open311 GeoReport v2 API (``?api_key=``), comma-separated; none: API off.
+    open311_api_keys: Annotated[tuple[str, ...], NoDecode] = ()
+    # A municipality's own Open311 service mapping (TOML, like messages/open311.toml), used instead.
+    open311_services_file: str | None = None
+    # When coordinators get the weekly digest: a cron expression in TIMEZONE (default Monday 08:00).
+    digest_schedule: str = "0 8 * * 1"
+    # Where digest charts (PNG) are written; senders read them from here.
+    chart_dir: str = "data/charts"
 
-    @field_validator("beheerders", "whatsapp_command_words", mode="before")
+    @field_validator("beheerders", "whatsapp_command_words", "open311_api_keys", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
@@ -165,6 +176,14 @@ class Settings(BaseSettings):
             if not word.strip() or not command.strip():
                 raise ValueError(f"use woord=commando, not {pair!r}")
         return value
+
+    @field_validator("digest_schedule")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        fields = value.split()
+        if len(fields) != 5 or not all(re.fullmatch(r"[0-9*/,\-a-zA-Z]+", f) for f in fields):
+            raise ValueError("use a cron expression of 5 fields, e.g. 0 8 * * 1 (Monday 08:00)")
+        return " ".join(fields)
 
     @property
     def whatsapp_enabled(self) -> bool:
