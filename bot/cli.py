@@ -58,6 +58,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
         places_cli.migrate_and_seed(settings)
         return run_whatsapp(settings)  # WhatsApp has only webhooks: --webhook is implied
+    if settings.telegram_bot_token is None and args.webhook:  # no chat platform: web server only (Open311)
+        from bot.web_only import run_web_only
+
+        places_cli.migrate_and_seed(settings)
+        return run_web_only(settings)
     if settings.telegram_bot_token is None:
         print(_say("cli.no_token"), file=sys.stderr)
         return cmd_console(args, settings)
