@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from messages.catalog import LOCALES
 
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
 
 class SettingsError(ValueError):
     """A setting has a wrong value; ``variable`` names the environment variable."""
@@ -88,7 +90,7 @@ class Settings(BaseSettings):
     # A municipality's own Open311 service mapping (TOML, like messages/open311.toml), used instead.
     open311_services_file: str | None = None
     # When coordinators get the weekly digest: a cron expression in TIMEZONE (default Monday 08:00).
-    digest_schedule: str = "0 8 * * 1"
+    digest_schedule: str = "0 8 * * mon"
     # Where digest charts (PNG) are written; senders read them from here.
     chart_dir: str = "data/charts"
 
@@ -182,7 +184,9 @@ class Settings(BaseSettings):
     def _crontab(cls, value: str) -> str:
         fields = value.split()
         if len(fields) != 5 or not all(re.fullmatch(r"[0-9*/,\-a-zA-Z]+", f) for f in fields):
-            raise ValueError("use a cron expression of 5 fields, e.g. 0 8 * * 1 (Monday 08:00)")
+            raise ValueError("use a cron expression of 5 fields, e.g. 0 8 * * mon (Monday 08:00)")
+        # Cron counts weekdays from Sunday = 0; APScheduler 3 from Monday = 0. Names mean the same in both.
+        fields[4] = re.sub(r"(?<![/\d])[0-7](?!\d)", lambda m: _WEEKDAYS[int(m.group())], fields[4])
         return " ".join(fields)
 
     @property

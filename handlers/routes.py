@@ -15,6 +15,7 @@ from handlers.reports import group_text as report_text
 from handlers.reports import privacy as report_privacy
 from handlers.router import Command, Routes, Where
 from handlers.statistics import command as statistics
+from handlers.statistics import digest
 from handlers.types import EventKind
 
 ROUTES = Routes(
@@ -50,6 +51,7 @@ ROUTES = Routes(
         "mijngegevens": Command(report_privacy.my_data, "reports.help.mijngegevens"),
         "vergeetmij": Command(report_privacy.forget_me, "reports.help.vergeetmij"),
         # Statistics and the weekly digest (issue 14): answered privately, never in a group
+        "digest": Command(digest.digest, "statistics.help.digest", Where.PRIVATE, Audience.COORDINATOR),
         "statistiek": Command(
             statistics.statistiek, "statistics.help.statistiek", audience=Audience.COORDINATOR
         ),
@@ -91,6 +93,7 @@ ROUTES = Routes(
         "message": "bericht",
         "statistieken": "statistiek",
         "stats": "statistiek",
+        "weekoverzicht": "digest",
     },
     fallback=core.private_fallback,
 )

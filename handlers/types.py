@@ -130,6 +130,8 @@ class Reply:
     edit: str | None = None
     private_to_sender: bool = False  # send to the sender's private chat instead of this chat
     location: Location | None = None
+    # A picture to send with the text (a PNG file the adapters can read, e.g. a digest chart).
+    photo: str | None = None
 
     @staticmethod
     def say(key: str, **params: object) -> Reply:

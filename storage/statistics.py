@@ -146,21 +146,27 @@ async def report_figures(
         by_category[str(category)] = int(count)
         linked += int(linked_count or 0)
         called += int(called_count or 0)
-    open_now = await session.scalar(
-        select(func.count())
-        .select_from(Report)
-        .where(report_scope(scope), Report.incident_id.is_(None), Report.status != ReportStatus.CLOSED)
-    )
+    open_now = await open_count(session, scope)
     roots = and_(in_range, Report.incident_id.is_(None))
     return ReportFigures(
         reports=sum(by_category.values()),
         linked=linked,
         called_112=called,
         by_category=by_category,
-        open_now=int(open_now or 0),
+        open_now=open_now,
         median_to_forwarded=await median_seconds(session, Report.created_at, Report.forwarded_at, roots),
         median_to_closed=await median_seconds(session, Report.created_at, Report.closed_at, roots),
     )
+
+
+async def open_count(session: AsyncSession, scope: Scope) -> int:
+    """Incidents (root reports) of the scope not closed yet, whenever they were filed."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Report)
+        .where(report_scope(scope), Report.incident_id.is_(None), Report.status != ReportStatus.CLOSED)
+    )
+    return int(count or 0)
 
 
 async def alert_figures(

@@ -216,7 +216,7 @@ def test_scheduler_jobs_are_rebuilt_from_the_files(app: App) -> None:
     ids = sorted(job.id for job in scheduler.jobs())
     maintenance = ["maintenance:purge", "maintenance:forget-deliveries", "maintenance:catch-up"]
     campaigns = [f"campaign:{c.id}" for c in app.services.campaigns] + ["campaign:catch-up"]
-    assert ids == sorted(campaigns + maintenance)
+    assert ids == sorted([*campaigns, *maintenance, "digest:weekly"])
     scheduler.build()  # rebuilding replaces, never doubles
     assert len(scheduler.jobs()) == len(ids)
 
