@@ -147,9 +147,10 @@ async def send_digests(services: Services) -> int:
     async with services.db() as session:
         recipients = [(p.id, area_ids) for p, area_ids in await digest_recipients(session)]
     sent = 0
+    made: dict[tuple[int, str | None], Reply] = {}  # coordinators of one wijk share its digest and chart
     for person_id, area_ids in recipients:
         try:
-            sent += await _send_one(services, person_id, area_ids, week, now)
+            sent += await _send_one(services, person_id, area_ids, week, now, made)
         except Exception:  # one coordinator's failure must not stop the others; the next run retries
             log.exception("digest for person %s failed", person_id)
     if sent:
@@ -157,7 +158,14 @@ async def send_digests(services: Services) -> int:
     return sent
 
 
-async def _send_one(services: Services, person_id: int, area_ids: list[int], week: str, now: datetime) -> int:
+async def _send_one(
+    services: Services,
+    person_id: int,
+    area_ids: list[int],
+    week: str,
+    now: datetime,
+    made: dict[tuple[int, str | None], Reply],
+) -> int:
     async with services.db() as session:
         claimed = await session.scalar(
             select(DigestRun.id).where(DigestRun.person_id == person_id, DigestRun.week == week)
@@ -170,7 +178,11 @@ async def _send_one(services: Services, person_id: int, area_ids: list[int], wee
             return 0
         areas = list(await session.scalars(select(Area).where(Area.id.in_(area_ids)).order_by(Area.name)))
         locale = chat.locale or person.locale
-        replies = [await digest_reply(session, services, area, now, locale) for area in areas]
+        replies = []
+        for area in areas:
+            if (area.id, locale) not in made:
+                made[(area.id, locale)] = await digest_reply(session, services, area, now, locale)
+            replies.append(made[(area.id, locale)])
     async with services.db() as session:  # claim and queue in one short transaction
         chat = await session.get(Chat, chat.id)
         if chat is None or not await claim_digest(session, person_id, week, now):
