@@ -86,7 +86,8 @@ def happened(services: Services, week: Week, locale: str | None) -> Msg:
     names = ", ".join(
         f"{services.catalog.render(category_label(services.catalog, c), locale)} {n}" for c, n in top
     )
-    return Msg.of("digest.happened", count=sum(this_week.values()), top=names)
+    count = sum(this_week.values())
+    return Msg.of("digest.happened_one" if count == 1 else "digest.happened", count=count, top=names)
 
 
 async def digest_reply(
