@@ -111,6 +111,7 @@ class Pseudonymiser:
 class ExportRow:
     id: str
     category: str
+    in_progress: bool | None  # "het gebeurt nu" (once reports.in_progress exists; None before)
     wijk_code: str | None
     buurt_code: str | None
     time: str  # filed, rounded down to the hour, UTC (ISO 8601)
@@ -170,6 +171,7 @@ def report_query(filters: Filters) -> Select[Any]:
             Report.reporter_pseudonym,
             func.coalesce(linked.c.n, 0).label("linked"),
             tapped.c.report_id.is_not(None).label("tapped"),
+            *_optional_columns(),
         )
         .outerjoin(linked, linked.c.root == Report.id)
         .outerjoin(tapped, tapped.c.report_id == Report.id)
@@ -187,6 +189,12 @@ def report_query(filters: Filters) -> Select[Any]:
     if filters.limit is not None:
         query = query.limit(filters.limit)
     return query
+
+
+def _optional_columns() -> list[Any]:
+    """``reports.in_progress`` arrives with the category taxonomy; select it once it exists."""
+    column = getattr(Report, "in_progress", None)
+    return [column.label("in_progress")] if column is not None else []
 
 
 def _location(
@@ -214,6 +222,7 @@ def minimise(row: Any, places: ExportPlaces, pseudonymise: Pseudonymiser) -> Exp
     return ExportRow(
         id=str(row.short_id),
         category=str(row.category),
+        in_progress=getattr(row, "in_progress", None),
         wijk_code=place.wijk_code if place else None,
         buurt_code=row.buurt_code or (place.buurt_code if place else None),
         time=created.replace(minute=0, second=0, microsecond=0).isoformat().replace("+00:00", "Z"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, case, cast, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Float, and_, case, cast, exists, func, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.alerts import Broadcast, BroadcastStatus
@@ -47,6 +47,7 @@ class ReportFigures:
     reports: int = 0  # every report filed in the range, linked witnesses included
     linked: int = 0  # reports that joined an earlier report of the same incident
     called_112: int = 0  # reports where 112 was called (said in the report, or a tap on its card)
+    in_progress: int | None = None  # "het gebeurt nu" reports, once reports.in_progress exists
     by_category: dict[str, int] = field(default_factory=dict)
     open_now: int = 0  # incidents not closed, filed at any time
     median_to_forwarded: float | None = None  # seconds from filing to "doorgegeven aan politie"
@@ -104,6 +105,14 @@ def _called() -> ColumnElement[bool]:
     return or_(Report.called_112.is_(True), tapped)
 
 
+def _in_progress_sum() -> ColumnElement[int]:
+    """Counts ``reports.in_progress`` once the taxonomy's migration added it; a constant 0 before."""
+    column = getattr(Report, "in_progress", None)
+    if column is None:
+        return literal(0)
+    return func.sum(case((column.is_(True), 1), else_=0))
+
+
 def seconds_between(session: AsyncSession, start: Any, end: Any) -> ColumnElement[float]:
     """``end - start`` in seconds, in SQL."""
     if dialect(session) == "sqlite":
@@ -138,22 +147,26 @@ async def report_figures(
             func.count(),
             func.sum(case((Report.incident_id.is_not(None), 1), else_=0)),
             func.sum(case((_called(), 1), else_=0)),
+            _in_progress_sum(),
         )
         .where(in_range)
         .group_by(Report.category)
     )
     by_category: dict[str, int] = {}
-    linked = called = 0
-    for category, count, linked_count, called_count in rows.tuples():
+    linked = called = ongoing = 0
+    for category, count, linked_count, called_count, ongoing_count in rows.tuples():
         by_category[str(category)] = int(count)
         linked += int(linked_count or 0)
         called += int(called_count or 0)
+        ongoing += int(ongoing_count or 0)
     open_now = await open_count(session, scope)
-    roots = and_(in_range, Report.incident_id.is_(None))
+    # Not "incident_id IS NULL": without statistics SQLite would walk that index (nearly every row).
+    roots = and_(in_range, func.coalesce(Report.incident_id, 0) == 0)
     return ReportFigures(
         reports=sum(by_category.values()),
         linked=linked,
         called_112=called,
+        in_progress=ongoing if getattr(Report, "in_progress", None) is not None else None,
         by_category=by_category,
         open_now=open_now,
         median_to_forwarded=await median_seconds(session, Report.created_at, Report.forwarded_at, roots),

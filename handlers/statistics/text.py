@@ -52,6 +52,8 @@ def statistics_reply(catalog: Catalog, stats: Statistics, period: Period) -> Rep
         lines.extend(
             Msg.of("statistics.category_count", category=category_label(catalog, c), count=n) for c, n in top
         )
+        if figures.in_progress:
+            lines.append(Msg.of("statistics.in_progress", count=figures.in_progress))
         if figures.linked:
             lines.append(Msg.of("statistics.linked", count=figures.linked))
         lines.append(
