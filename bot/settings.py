@@ -179,6 +179,20 @@ class Settings(BaseSettings):
                 raise ValueError(f"use woord=commando, not {pair!r}")
         return value
 
+    @field_validator("open311_services_file")
+    @classmethod
+    def _open311_file(cls, value: str | None) -> str | None:
+        if value:
+            from pathlib import Path
+
+            from messages.open311 import Open311Error, load_services
+
+            try:
+                load_services(Path(value))
+            except Open311Error as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
     @field_validator("digest_schedule")
     @classmethod
     def _crontab(cls, value: str) -> str:

@@ -149,3 +149,17 @@ async def test_run_webhook_without_a_chat_platform_serves_open311(app: App) -> N
                 assert response.status == 401
     finally:
         await runtime.stop()
+
+
+def test_a_broken_service_file_stops_start_up_naming_the_setting(tmp_path: Any) -> None:
+    from bot.settings import SettingsError, load_settings
+
+    broken = tmp_path / "open311.toml"
+    broken.write_text('[[service]]\nservice_code = "x y"\nservice_name = "X"\ncategories = ["overlast"]\n')
+    with pytest.raises(SettingsError, match="OPEN311_SERVICES_FILE"):
+        load_settings(_env_file=None, open311_services_file=str(broken))
+    with pytest.raises(SettingsError, match="cannot read"):
+        load_settings(_env_file=None, open311_services_file=str(tmp_path / "missing.toml"))
+    good = tmp_path / "own.toml"
+    good.write_text('[[service]]\nservice_code = "kapot"\nservice_name = "Kapot"\ncategories = ["kapot"]\n')
+    assert load_settings(_env_file=None, open311_services_file=str(good)).open311_services_file == str(good)
