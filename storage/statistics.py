@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, case, cast, exists, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Float, and_, case, cast, func, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.alerts import Broadcast, BroadcastStatus
@@ -101,7 +101,9 @@ def report_scope(scope: Scope) -> ColumnElement[bool]:
 
 
 def _called() -> ColumnElement[bool]:
-    tapped = exists().where(ReportTap.report_id == Report.id, ReportTap.kind == TapKind.CALLED.value)
+    # An uncorrelated IN: hashed once per query (PostgreSQL) or built once as a temporary index
+    # (SQLite), instead of one tap look-up per report.
+    tapped = Report.id.in_(select(ReportTap.report_id).where(ReportTap.kind == TapKind.CALLED.value))
     return or_(Report.called_112.is_(True), tapped)
 
 
@@ -121,15 +123,20 @@ def seconds_between(session: AsyncSession, start: Any, end: Any) -> ColumnElemen
 
 
 async def median_seconds(
-    session: AsyncSession, start: Any, end: Any, where: ColumnElement[bool]
+    session: AsyncSession, start: Any, end: Any, where: ColumnElement[bool], count: int | None = None
 ) -> float | None:
-    """The median of ``end - start`` over rows where ``end`` is set (None when there are none)."""
+    """The median of ``end - start`` over rows where ``end`` is set (None when there are none).
+
+    ``count`` is how many such rows there are, when the caller already knows (saves a pass)."""
     where = and_(where, end.is_not(None))
     span = seconds_between(session, start, end)
+    if count == 0:
+        return None
     if dialect(session) != "sqlite":
         value = await session.scalar(select(func.percentile_cont(0.5).within_group(span)).where(where))
         return float(value) if value is not None else None
-    count = int(await session.scalar(select(func.count()).select_from(Report).where(where)) or 0)
+    if count is None:
+        count = int(await session.scalar(select(func.count()).select_from(Report).where(where)) or 0)
     if count == 0:
         return None
     middle = select(span).where(where).order_by(span).limit(2 - count % 2).offset((count - 1) // 2)
@@ -148,17 +155,23 @@ async def report_figures(
             func.sum(case((Report.incident_id.is_not(None), 1), else_=0)),
             func.sum(case((_called(), 1), else_=0)),
             _in_progress_sum(),
+            func.sum(
+                case((and_(Report.incident_id.is_(None), Report.forwarded_at.is_not(None)), 1), else_=0)
+            ),
+            func.sum(case((and_(Report.incident_id.is_(None), Report.closed_at.is_not(None)), 1), else_=0)),
         )
         .where(in_range)
         .group_by(Report.category)
     )
     by_category: dict[str, int] = {}
-    linked = called = ongoing = 0
-    for category, count, linked_count, called_count, ongoing_count in rows.tuples():
+    linked = called = ongoing = forwarded = closed = 0
+    for category, count, linked_count, called_count, ongoing_count, fwd_count, closed_count in rows.tuples():
         by_category[str(category)] = int(count)
         linked += int(linked_count or 0)
         called += int(called_count or 0)
         ongoing += int(ongoing_count or 0)
+        forwarded += int(fwd_count or 0)
+        closed += int(closed_count or 0)
     open_now = await open_count(session, scope)
     # Not "incident_id IS NULL": without statistics SQLite would walk that index (nearly every row).
     roots = and_(in_range, func.coalesce(Report.incident_id, 0) == 0)
@@ -169,8 +182,10 @@ async def report_figures(
         in_progress=ongoing if getattr(Report, "in_progress", None) is not None else None,
         by_category=by_category,
         open_now=open_now,
-        median_to_forwarded=await median_seconds(session, Report.created_at, Report.forwarded_at, roots),
-        median_to_closed=await median_seconds(session, Report.created_at, Report.closed_at, roots),
+        median_to_forwarded=await median_seconds(
+            session, Report.created_at, Report.forwarded_at, roots, forwarded
+        ),
+        median_to_closed=await median_seconds(session, Report.created_at, Report.closed_at, roots, closed),
     )
 
 

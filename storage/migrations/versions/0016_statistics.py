@@ -22,7 +22,8 @@ def upgrade() -> None:
     # /statistiek WIJK PERIODE and the digest read one wijk's (or the city's) reports of a time range:
     # covering indexes, so a year of a wijk or a month of the city is read from the index alone
     # (measured in bench/statistics.py: one random row lookup per report was most of the time).
-    stats_columns = ["category", "incident_id", "called_112", "closed_at", "forwarded_at"]
+    # (id too: SQLite keeps the rowid in every index anyway, PostgreSQL needs it for index-only scans)
+    stats_columns = ["category", "incident_id", "called_112", "closed_at", "forwarded_at", "id"]
     op.create_index("ix_reports_area_stats", "reports", ["area_id", "created_at", *stats_columns])
     op.create_index("ix_reports_created_stats", "reports", ["created_at", *stats_columns])
     op.create_index("ix_reports_buurt_created", "reports", ["buurt_code", "created_at"])
