@@ -6,6 +6,8 @@ down is posted (once, within the grace period). Every job calls the same functio
 :func:`handlers.campaigns.runner.post_due_runs`, which reads the injected clock and the run log:
 a job firing twice, late, or on two workers never posts twice.
 
+It also triggers the weekly digest for coordinators (``DIGEST_SCHEDULE``, in ``TIMEZONE``).
+
 The same scheduler runs the daily privacy and housekeeping jobs: the suspect-data purge
 (:func:`handlers.reports.privacy.purge`) and forgetting old processed-update ids
 (:func:`storage.dedupe.forget_old`, and the inbox's done rows: :func:`storage.inbox.forget_done`).
@@ -29,6 +31,7 @@ from handlers.campaigns.runner import post_due_runs
 from handlers.patrols.jobs import tick as patrol_tick
 from handlers.reports.privacy import purge
 from handlers.services import Services
+from handlers.statistics.digest import send_digests
 from storage.dedupe import forget_old
 from storage.inbox import forget_done
 
@@ -38,6 +41,7 @@ log = logging.getLogger(__name__)
 PURGE_CRONTAB = "0 4 * * *"
 FORGET_DELIVERIES_CRONTAB = "15 4 * * *"
 DAY_SECONDS = 24 * 3600
+DIGEST_GRACE_SECONDS = 6 * 3600
 
 
 class CampaignScheduler:
@@ -70,6 +74,16 @@ class CampaignScheduler:
             self.patrols,
             IntervalTrigger(minutes=1, timezone=self.tz),
             id="patrols:tick",
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+        )
+        settings = self.services.settings
+        self.scheduler.add_job(
+            self.digest,
+            CronTrigger.from_crontab(settings.digest_schedule, timezone=settings.tz),
+            id="digest:weekly",
+            misfire_grace_time=DIGEST_GRACE_SECONDS,  # late after a restart is fine: claimed once a week
             coalesce=True,
             max_instances=1,
             replace_existing=True,
@@ -138,6 +152,16 @@ class CampaignScheduler:
         except Exception:
             log.exception("forgetting old delivery ids failed; tomorrow's run retries")
             return 0
+        return count
+
+    async def digest(self) -> int:
+        """The weekly digest to every coordinator (issue 14); once per coordinator and week."""
+        try:
+            count = await send_digests(self.services)
+        except Exception:
+            log.exception("weekly digest failed; the next run retries")
+            return 0
+        log.info("weekly digest queued for %d coordinators", count)
         return count
 
     async def maintenance(self) -> None:

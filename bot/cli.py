@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from bot import places_cli
+from bot import export_cli, places_cli
 from bot.settings import Settings, SettingsError, load_settings
 from handlers.types import Msg
 from messages.catalog import Catalog, strip_tags
@@ -65,6 +65,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         places_cli.migrate_and_seed(settings)
         return run_whatsapp(settings)  # WhatsApp has only webhooks: --webhook is implied
+    if settings.telegram_bot_token is None and args.webhook:  # no chat platform: web server only (Open311)
+        from bot.web_only import run_web_only
+
+        places_cli.migrate_and_seed(settings)
+        return run_web_only(settings)
     if settings.telegram_bot_token is None:
         if not _database_reachable(settings):
             return 2
@@ -238,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--limit", type=int, default=50, help="how many rows (default 50)")
     audit.set_defaults(func=cmd_audit)
     _add_inbox(sub)
+    export_cli.add_parser(sub)
     return parser
 
 

@@ -64,6 +64,8 @@ class ConsoleTransport:
             self._write(f"{indent}{line}" if line else "")
         if reply.location:
             self._write(f"{indent}📍 {reply.location.latitude:.5f}, {reply.location.longitude:.5f}")
+        if reply.photo:  # a terminal shows no pictures: the file to open
+            self._write(f"{indent}🖼 {reply.photo}")
         flat = [button for row in reply.buttons for button in row]
         if flat:
             self.buttons[chat.external_id] = [button.data for button in flat]

@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from messages.catalog import LOCALES
 
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
 
 class SettingsError(ValueError):
     """A setting has a wrong value; ``variable`` names the environment variable."""
@@ -98,8 +100,19 @@ class Settings(BaseSettings):
     relay_expiry_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60)
     # Extra plain words that work as commands on WhatsApp: "woord=commando,…" (STOP always works).
     whatsapp_command_words: Annotated[tuple[str, ...], NoDecode] = ()
+    # Statistics, digest and exports (issue 14).
+    # Aggregate exports publish a wijk x category x month cell below this count as "<N".
+    export_min_cell: int = Field(default=3, ge=1, le=1000)
+    # Keys that may read the Open311 GeoReport v2 API (``?api_key=``), comma-separated; none: API off.
+    open311_api_keys: Annotated[tuple[str, ...], NoDecode] = ()
+    # A municipality's own Open311 service mapping (TOML, like messages/open311.toml), used instead.
+    open311_services_file: str | None = None
+    # When coordinators get the weekly digest: a cron expression in TIMEZONE (default Monday 08:00).
+    digest_schedule: str = "0 8 * * mon"
+    # Where digest charts (PNG) are written; senders read them from here.
+    chart_dir: str = "data/charts"
 
-    @field_validator("beheerders", "whatsapp_command_words", mode="before")
+    @field_validator("beheerders", "whatsapp_command_words", "open311_api_keys", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
@@ -190,6 +203,30 @@ class Settings(BaseSettings):
             if not word.strip() or not command.strip():
                 raise ValueError(f"use woord=commando, not {pair!r}")
         return value
+
+    @field_validator("open311_services_file")
+    @classmethod
+    def _open311_file(cls, value: str | None) -> str | None:
+        if value:
+            from pathlib import Path
+
+            from messages.open311 import Open311Error, load_services
+
+            try:
+                load_services(Path(value))
+            except Open311Error as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("digest_schedule")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        fields = value.split()
+        if len(fields) != 5 or not all(re.fullmatch(r"[0-9*/,\-a-zA-Z]+", f) for f in fields):
+            raise ValueError("use a cron expression of 5 fields, e.g. 0 8 * * mon (Monday 08:00)")
+        # Cron counts weekdays from Sunday = 0; APScheduler 3 from Monday = 0. Names mean the same in both.
+        fields[4] = re.sub(r"(?<![/\d])[0-7](?!\d)", lambda m: _WEEKDAYS[int(m.group())], fields[4])
+        return " ".join(fields)
 
     @property
     def whatsapp_enabled(self) -> bool:

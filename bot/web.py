@@ -39,6 +39,9 @@ def build_web_app(
     app[LIMITS] = limits
     app[BUSY] = set()
     app.router.add_get("/healthz", healthz)
+    from bot.open311 import add_routes as add_open311_routes  # here: bot.open311 reads SERVICES
+
+    add_open311_routes(app)
     for add_routes in route_adders:
         add_routes(app)
     return app

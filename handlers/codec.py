@@ -51,6 +51,8 @@ def reply_to_json(reply: Reply) -> JsonDict:
         data["edit"] = reply.edit
     if reply.location:
         data["location"] = [reply.location.latitude, reply.location.longitude]
+    if reply.photo:
+        data["photo"] = reply.photo
     return data
 
 
@@ -68,4 +70,5 @@ def reply_from_json(data: Mapping[str, Any]) -> Reply:
         track=data.get("track"),
         edit=data.get("edit"),
         location=Location(float(location[0]), float(location[1])) if location else None,
+        photo=str(data["photo"]) if data.get("photo") else None,
     )

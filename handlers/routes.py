@@ -19,6 +19,8 @@ from handlers.reports import dialog as report_dialog
 from handlers.reports import group_text as report_text
 from handlers.reports import privacy as report_privacy
 from handlers.router import Command, Routes, Where
+from handlers.statistics import command as statistics
+from handlers.statistics import digest
 from handlers.types import EventKind
 from handlers.understanding import fallback as understanding_fallback
 
@@ -59,6 +61,11 @@ ROUTES = Routes(
         "ronde": Command(patrol_rounds.ronde, "patrols.help.ronde"),
         "rondes": Command(patrol_rounds.rondes, "patrols.help.rondes"),
         "team": Command(patrol_teams.team, "patrols.help.team", audience=Audience.COORDINATOR),
+        # Statistics and the weekly digest (issue 14): answered privately, never in a group
+        "digest": Command(digest.digest, "statistics.help.digest", Where.PRIVATE, Audience.COORDINATOR),
+        "statistiek": Command(
+            statistics.statistiek, "statistics.help.statistiek", audience=Audience.COORDINATOR
+        ),
     },
     callbacks={
         referrals.CALLBACK: referrals.button,
@@ -104,6 +111,9 @@ ROUTES = Routes(
         "forgetme": "vergeetmij",
         "coördinator": "coordinator",
         "message": "bericht",
+        "statistieken": "statistiek",
+        "stats": "statistiek",
+        "weekoverzicht": "digest",
     },
     fallback=understanding_fallback.private_fallback,
 )

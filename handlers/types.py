@@ -135,6 +135,8 @@ class Reply:
     # The answer to a button press: Telegram shows it as a toast (answerCallbackQuery); elsewhere
     # it goes to the sender's private chat. Never a message in a group.
     toast: bool = False
+    # A picture to send with the text (a PNG file the adapters can read, e.g. a digest chart).
+    photo: str | None = None
 
     @staticmethod
     def say(key: str, **params: object) -> Reply:

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, delete, func, select, update
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,6 +34,7 @@ class Broadcast(Base):
     """One alert or message to one or more areas; the counts are kept up to date by the sender."""
 
     __tablename__ = "broadcasts"
+    __table_args__ = (Index("ix_broadcasts_created_at", "created_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     chat_id: Mapped[int | None] = mapped_column(ForeignKey("chats.id", ondelete="SET NULL"))

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -44,8 +45,18 @@ class TapKind(StrEnum):
     SEEN = "seen"  # "Ik zie het ook"
 
 
+_STATS_COLUMNS = ("category", "incident_id", "called_112", "closed_at", "forwarded_at", "id")
+
+
 class Report(Base):
     __tablename__ = "reports"
+    # Covering indexes for /statistiek and the digest (migration 0017_statistics).
+    __table_args__ = (
+        Index("ix_reports_area_stats", "area_id", "created_at", *_STATS_COLUMNS),
+        Index("ix_reports_created_stats", "created_at", *_STATS_COLUMNS),
+        Index("ix_reports_buurt_created", "buurt_code", "created_at"),
+        Index("ix_reports_open", "status", "area_id", "incident_id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     short_id: Mapped[str | None] = mapped_column(String(16), unique=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"), index=True)
@@ -67,6 +78,7 @@ class Report(Base):
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    forwarded_at: Mapped[datetime | None]  # first "Doorgegeven aan politie" (statistics)
     suspect_purged_at: Mapped[datetime | None]
 
 

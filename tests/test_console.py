@@ -141,7 +141,8 @@ async def test_help_in_a_group_follows_the_role(console: ConsoleHarness) -> None
     await console.say(":groep Krispijn", "/wijk Krispijn", ":als Piet")
     assert _commands(await console.text("/help")) == EVERYONE_IN_GROUP
     await console.say(":als Wim coordinator Wielwijk")  # a coordinator, but of another area
-    alerting = {"/campagne", "/alert", "/bericht", "/team"}  # they may alert their own area from anywhere
+    # they may alert their own area from anywhere; /statistiek answers them privately
+    alerting = {"/campagne", "/alert", "/bericht", "/team", "/statistiek"}
     assert _commands(await console.text("/help")) == EVERYONE_IN_GROUP | alerting
     await console.say(":als Ans coordinator Krispijn")
     coordinator = EVERYONE_IN_GROUP | alerting | {"/taal", "/wijk", "/campagnes", "/meldingen"}
@@ -154,6 +155,7 @@ async def test_help_in_private_follows_the_role(console: ConsoleHarness) -> None
     assert resident == EVERYONE_IN_GROUP | {"/taal", "/aanmelden", "/wijken"}
     await console.say(":als Ans coordinator Krispijn")
     coordinator = resident | {"/whatsappgroep", "/campagne", "/meldingen", "/alert", "/bericht", "/team"}
+    coordinator |= {"/statistiek", "/digest"}
     assert _commands(await console.text("/help")) == coordinator
     await console.say(":als Beheerder beheerder")
     assert "/coordinator" in _commands(await console.text("/help"))

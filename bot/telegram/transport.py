@@ -6,11 +6,13 @@ neutral delivery outcomes, so retry and pacing policy stays in one place (``bot/
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from datetime import timedelta
+from pathlib import Path
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -120,6 +122,11 @@ class TelegramTransport:
             sent = await self.bot.send_message(
                 chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None
             )
+        if reply.photo is not None:
+            photo_message = await self._photo(chat_id, reply.photo, keyboard if not chunks else None)
+            if photo_message is None:
+                return d.Permanent("picture file missing")
+            sent = sent or photo_message
         if reply.location is not None:
             location_message = await self.bot.send_location(
                 chat_id,
@@ -131,6 +138,16 @@ class TelegramTransport:
         if sent is None:
             return d.Permanent("empty reply")
         return d.Sent(str(sent.message_id))
+
+    async def _photo(self, chat_id: int, path: str, keyboard: InlineKeyboardMarkup | None) -> Message | None:
+        """sendPhoto as multipart (PTB's InputFile through our aiohttp request); None: no such file."""
+        try:
+            content = await asyncio.to_thread(Path(path).read_bytes)
+        except OSError:
+            log.warning("picture %s cannot be read; not sent", path)
+            return None
+        photo = InputFile(content, filename=Path(path).name)
+        return await self.bot.send_photo(chat_id, photo, reply_markup=keyboard)
 
     async def _edit(
         self, chat_id: int, message_id: int, text: str, keyboard: InlineKeyboardMarkup | None

@@ -80,6 +80,29 @@ class WhatsAppClient:
     def messages_url(self) -> str:
         return f"{self.base_url.rstrip('/')}/{self.phone_number_id}/messages"
 
+    @property
+    def media_url(self) -> str:
+        return f"{self.base_url.rstrip('/')}/{self.phone_number_id}/media"
+
+    async def upload_media(self, content: bytes, filename: str, mime_type: str) -> SendResult:
+        """POST /{phone-number-id}/media (multipart); the result's ``message_id`` is the media id."""
+        form = aiohttp.FormData()
+        form.add_field("messaging_product", "whatsapp")
+        form.add_field("type", mime_type)
+        form.add_field("file", content, filename=filename, content_type=mime_type)
+        headers = {"Authorization": f"Bearer {self.token}"}
+        try:
+            async with self.session.post(
+                self.media_url, data=form, headers=headers, timeout=aiohttp.ClientTimeout(total=self.timeout)
+            ) as response:
+                payload = await _json(response)
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return SendResult(Outcome.RETRY, retry_after=5.0, detail=f"network: {type(exc).__name__}")
+        if status == 200 and payload.get("id"):
+            return SendResult(Outcome.SENT, message_id=str(payload["id"]))
+        return _result(status if status != 200 else 500, payload)
+
     async def send(self, body: dict[str, Any]) -> SendResult:
         headers = {"Authorization": f"Bearer {self.token}"}
         try:

@@ -9,9 +9,11 @@ instead of sleeping. Every attempt and its error code is recorded in ``whatsapp_
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -116,11 +118,33 @@ class WhatsAppTransport:
             if result.outcome is not Api.SENT:
                 return _outcome(result)
             last = result.message_id
+        if reply.photo is not None:
+            result = await self._image(chat.external_id, reply.photo)
+            if result.outcome is not Api.SENT:
+                return _outcome(result)
+            last = result.message_id or last
         if reply.buttons or rendered.numbered:
             async with self._db() as session:
                 await set_menu(session, chat.external_id, list(rendered.numbered), self._clock.now())
                 await session.commit()
         return Sent(last or "")
+
+    async def _image(self, wa_id: str, path: str) -> SendResult:
+        """Upload the picture to Meta's media store, then send it as an image message."""
+        try:
+            content = await asyncio.to_thread(Path(path).read_bytes)
+        except OSError:
+            return SendResult(Api.FAILED, detail=f"picture file {Path(path).name} cannot be read")
+        uploaded = await self._client.upload_media(content, Path(path).name, "image/png")
+        if uploaded.outcome is not Api.SENT or not uploaded.message_id:
+            return uploaded
+        body = {
+            "messaging_product": "whatsapp",
+            "to": wa_id,
+            "type": "image",
+            "image": {"id": uploaded.message_id},
+        }
+        return await self._send(wa_id, body)
 
     async def _by_template(self, chat: ChatAddress, reply: Reply) -> Outcome:
         if self._template is None:

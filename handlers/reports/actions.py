@@ -92,6 +92,7 @@ async def _act(
         return [Reply.say("error.not_allowed", reason=Msg.of("reason.coordinator"))]
     if action == "fwd":
         root.status, root.updated_at = ReportStatus.DOORGEGEVEN, now
+        root.forwarded_at = root.forwarded_at or now  # statistics: median time to doorgegeven
         await session.flush()
         return await card_replies(session, root, tz, edit=True)
     return await close(session, services, root)

@@ -128,6 +128,7 @@ class FakeWhatsAppApi:
     # Timestamps in webhook bodies come from here, so tests with a fake clock can pass theirs.
     now: Callable[[], float] = time.time
     calls: list[Call] = field(default_factory=list)
+    media: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # uploaded media id → (type, bytes)
     _errors: deque[_Injected] = field(default_factory=deque)
     _runner: web.AppRunner | None = None
     _port: int = 0
@@ -139,6 +140,7 @@ class FakeWhatsAppApi:
     async def start(self) -> FakeWhatsAppApi:
         app = web.Application()
         app.router.add_post("/{version}/{phone_number_id}/messages", self._messages)
+        app.router.add_post("/{version}/{phone_number_id}/media", self._media)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -185,6 +187,28 @@ class FakeWhatsAppApi:
         return None
 
     # ---- the Graph API ---------------------------------------------------------------------
+    async def _media(self, request: web.Request) -> web.Response:
+        """Media upload (multipart: messaging_product, type, file); answers {"id": ...}."""
+        number_id = request.match_info["phone_number_id"]
+        auth = request.headers.get("Authorization")
+        form = await request.post()
+        upload = form.get("file")
+        fields = {k: str(v) for k, v in form.items() if k != "file"}
+        if auth != f"Bearer {self.token}":
+            status, payload = 401, error_body(190, "Error validating access token")
+        elif not isinstance(upload, web.FileField) or fields.get("messaging_product") != "whatsapp":
+            status, payload = 400, error_body(100, "file and messaging_product are required")
+        else:
+            data = upload.file.read()
+            media_id = f"media-{next(self._ids)}"
+            self.media[media_id] = (fields.get("type", ""), data)
+            status, payload = 200, {"id": media_id}
+        body = {**fields, "file_bytes": len(self.media.get(str(payload.get("id")), ("", b""))[1])}
+        await self._record(
+            Call("POST", request.path, request.match_info["version"], number_id, auth, body, status, None)
+        )
+        return web.json_response(payload, status=status)
+
     async def _messages(self, request: web.Request) -> web.Response:
         version = request.match_info["version"]
         number_id = request.match_info["phone_number_id"]

@@ -217,7 +217,7 @@ def test_scheduler_jobs_are_rebuilt_from_the_files(app: App) -> None:
     maintenance = ["maintenance:purge", "maintenance:forget-deliveries", "maintenance:catch-up"]
     maintenance.append("patrols:tick")  # patrol rounds (issue 16)
     campaigns = [f"campaign:{c.id}" for c in app.services.campaigns] + ["campaign:catch-up"]
-    assert ids == sorted(campaigns + maintenance)
+    assert ids == sorted([*campaigns, *maintenance, "digest:weekly"])
     scheduler.build()  # rebuilding replaces, never doubles
     assert len(scheduler.jobs()) == len(ids)
 

@@ -419,3 +419,36 @@ async def test_database_cut_after_the_200_loses_no_message(wa: WA) -> None:
     await wa.drain.drain()
     assert await inbox_states(wa.app) == {"pending": 0, "done": 20, "dead": 0}
     assert sorted(call.to for call in wa.api.sent) == sorted(f"3164000{n:04d}" for n in range(20))
+
+
+async def test_a_picture_is_uploaded_then_sent_as_an_image(wa: WA, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from handlers.statistics.chart import ChartData, render_chart
+    from storage.chats import get_chat
+
+    chart = render_chart(
+        ChartData(
+            "Meldingen per week · Krispijn",
+            ("01-11", "08-11"),
+            (("Overlast", (1, 2)),),
+            "meldingen",
+            "Overig",
+        ),
+        Path(str(tmp_path)) / "chart.png",
+    )
+    await wa.say(ANS, "hallo")  # her 24 h window is open
+    before = len(wa.api.calls)
+    async with wa.app.services.db() as session:
+        chat = await get_chat(session, "whatsapp", ANS)
+        assert chat is not None
+        reply = Reply((Msg.of("digest.open", count=1),), photo=str(chart))
+        await wa.app.services.outbox.enqueue(session, chat, reply, "digest:test")
+        await session.commit()
+    await wa.drain.drain()
+    calls = wa.api.calls[before:]
+    assert [c.path.rsplit("/", 1)[1] for c in calls] == ["messages", "media", "messages"]
+    assert calls[0].text == "Nog open: 1."
+    media_id = calls[2].body["image"]["id"]
+    assert calls[2].type == "image" and calls[2].to == ANS
+    assert wa.api.media[media_id] == ("image/png", chart.read_bytes())
