@@ -137,7 +137,7 @@ async def build(app: App) -> Known:
         two_days = timedelta(days=2)
         rows: dict[str, Report] = {}
         r1 = report(
-            "verdacht",
+            "verdachte_situatie",
             two_days,
             krispijn,
             called_112=True,
@@ -150,7 +150,7 @@ async def build(app: App) -> Known:
         )
         rows["r1"] = await add_report(session, r1, suspect())
         r2 = report(
-            "verdacht",
+            "verdachte_situatie",
             two_days - timedelta(minutes=10),
             krispijn,
             called_112=False,
@@ -160,7 +160,7 @@ async def build(app: App) -> Known:
         )
         rows["r2"] = await add_report(session, r2, suspect())
         r3 = report(
-            "inbraak_bezig",
+            "inbraak",
             timedelta(days=10),
             noord,
             status="doorgegeven",

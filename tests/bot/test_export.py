@@ -42,7 +42,7 @@ async def test_csv_has_a_header_and_one_minimised_row_per_report(settings: Setti
     rows = by_id(text)
     assert len(rows) == 6
     first = rows["M-0001"]
-    assert first["category"] == "verdacht" and first["status"] == "closed"
+    assert first["category"] == "verdachte_situatie" and first["status"] == "closed"
     assert (first["wijk_code"], first["buurt_code"]) == ("WK050503", "BU05050301")
     assert first["time"] == "2026-11-20T12:00:00Z"  # rounded to the hour
     assert (first["longitude"], first["latitude"], first["location_precision"]) == (
@@ -85,13 +85,13 @@ async def test_json_and_a_wijk_filter(settings: Settings, known: object) -> None
 async def test_the_aggregate_hides_small_cells(settings: Settings, known: object) -> None:
     cells = list(csv.DictReader(io.StringIO(await run_export(settings, "--aggregaat"))))
     counts = {(c["wijk_code"], c["category"], c["month"]): c["count"] for c in cells}
-    assert counts[("WK050503", "verdacht", "2026-11")] == "<3"
+    assert counts[("WK050503", "verdachte_situatie", "2026-11")] == "<3"
     assert counts[("WK050503", "overlast", "2026-10")] == "<3"
     assert all("reporter" not in c for c in cells)
     looser = settings.model_copy(update={"export_min_cell": 2})
     cells = json.loads(await run_export(looser, "--aggregaat", "--formaat", "json"))
     counts = {(c["wijk_code"], c["category"], c["month"]): c["count"] for c in cells}
-    assert counts[("WK050503", "verdacht", "2026-11")] == 2
+    assert counts[("WK050503", "verdachte_situatie", "2026-11")] == 2
     assert counts[("WK050505", "vernieling", "2026-11")] == "<2"
 
 

@@ -23,7 +23,7 @@ async def test_a_wijk_over_the_last_month(app: App, known: statistics_data.Known
         stats = await statistics(session, scope, now - timedelta(days=30), now)
     figures = stats.reports
     assert figures.reports == 4
-    assert figures.by_category == {"verdacht": 2, "inbraak_bezig": 1, "overlast": 1}
+    assert figures.by_category == {"verdachte_situatie": 2, "inbraak": 1, "overlast": 1}
     assert figures.linked == 1
     assert figures.called_112 == 2  # one said so in the report, one tapped "Ik heb 112 gebeld"
     assert figures.open_now == 1
@@ -52,7 +52,7 @@ async def test_a_buurt_and_the_city(app: App, known: statistics_data.Known) -> N
         )
         city = await statistics(session, await city_scope(session, "stad"), now - timedelta(days=30), now)
     assert buurt.reports.reports == 2  # r3 filed in the buurt, r1 pinned into it
-    assert buurt.reports.by_category == {"verdacht": 1, "inbraak_bezig": 1}
+    assert buurt.reports.by_category == {"verdachte_situatie": 1, "inbraak": 1}
     assert city.reports.reports == 5
     assert city.reports.open_now == 2
     assert city.per_1000 is None  # Sterrenburg does not know its population
