@@ -17,6 +17,7 @@ from handlers.statistics.text import statistics_reply
 from handlers.types import Incoming, Msg, Reply
 from storage.chats import list_areas
 from storage.models import Area, RoleName
+from storage.patrols import round_stats
 from storage.statistics import Scope, area_scope, city_scope, statistics
 
 CITY_WORDS = frozenset({"stad", "alle", "city", "all", "gemeente"})
@@ -34,7 +35,9 @@ async def statistiek(incoming: Incoming, services: Services) -> list[Reply]:
         else:
             start, end = range_ending(services.clock.now(), request.period)
             stats = await statistics(session, found, start, end)
-            replies = [statistics_reply(services.catalog, stats, request.period)]
+            area_ids = list(found.area_ids) if found.area_ids is not None else None
+            rounds = await round_stats(session, area_ids, start, end)  # patrols count in the wijk too
+            replies = [statistics_reply(services.catalog, stats, request.period, rounds)]
     if incoming.is_group:
         return [Reply(r.parts, private_to_sender=True) for r in replies]
     return replies

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.statistics.period import Period
 from handlers.types import Msg, Reply
 from messages.catalog import Catalog
+from storage.patrols import RoundStats
 from storage.statistics import Statistics
 
 TOP_CATEGORIES = 4
@@ -35,7 +36,9 @@ def decimal(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
-def statistics_reply(catalog: Catalog, stats: Statistics, period: Period) -> Reply:
+def statistics_reply(
+    catalog: Catalog, stats: Statistics, period: Period, rounds: RoundStats | None = None
+) -> Reply:
     figures = stats.reports
     period_label = Msg.of(f"statistics.period.{period}")
     lines: list[Msg] = [Msg.of("statistics.title", name=stats.scope.name, period=period_label)]
@@ -73,6 +76,13 @@ def statistics_reply(catalog: Catalog, stats: Statistics, period: Period) -> Rep
         lines.append(
             Msg.of(
                 "statistics.alert", type=name, count=alert.sent, reached=alert.delivered, failed=alert.failed
+            )
+        )
+    if rounds is not None and rounds.rounds_walked:
+        seen = sum(rounds.observations.values())
+        lines.append(
+            Msg.of(
+                "patrols.stats.rounds", rounds=rounds.rounds_walked, hours=decimal(rounds.hours), seen=seen
             )
         )
     lines.append(

@@ -107,3 +107,7 @@ async def test_plan_sign_up_remind_observe_and_summary(
     assert [(o.kind, o.text) for o in seen] == [("note", "raam open bij Brouwersdijk 12"), ("report", None)]
     assert report is not None and report.source == "tijdens_ronde" and seen[1].report_id == report.id
     assert (stats.rounds_walked, stats.hours, stats.observations) == (1, 2.25, {"note": 1, "report": 1})
+    await console.say(":als Ans coordinator Krispijn", ":prive")
+    assert "Rondes van de buurtpreventie: 1 gelopen, 2,2 uur, 2 keer iets gezien." in await console.text(
+        "/statistiek Krispijn week"
+    )
