@@ -29,6 +29,9 @@ NEEDS_HELP_THRESHOLD = 0.5
 # in_progress / danger_now from the model: yes above HIGH, no below LOW, unknown between.
 FLAG_HIGH, FLAG_LOW = 0.6, 0.4
 DANGER_THRESHOLD = 0.4
+# A missing person is never left in silence: a sure vermissing reading is at least asked about, even
+# when the kind head took it for chatter ("onze zoon is kwijt" reads like "onze kat is kwijt").
+MISSING_PERSON_THRESHOLD = 0.9
 # Categories where "happening now" means someone may be in danger now.
 URGENT_NOW = frozenset({Category.INBRAAK, Category.GEWELD, Category.BRAND_OF_ONGEVAL, Category.VERMISSING})
 MAX_TEXT = 4000  # a longer message is judged on its start
@@ -74,6 +77,13 @@ class Understanding:
         ):
             return Verdict.REPORT
         if self.report_probability >= UNSURE_THRESHOLD or (self.danger_now and self.kind is not Kind.HELP):
+            return Verdict.UNSURE
+        if (
+            self.category is Category.VERMISSING
+            and self.category_confidence >= MISSING_PERSON_THRESHOLD
+            and self.words >= REPORT_MIN_WORDS
+            and self.kind is not Kind.HELP
+        ):
             return Verdict.UNSURE
         return Verdict.CHATTER
 

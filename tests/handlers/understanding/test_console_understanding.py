@@ -87,3 +87,14 @@ async def test_the_koevoet_signalement_becomes_a_card_in_a_linked_group(console:
     assert "Melding M-0001 · Verdachte situatie" in card
     assert "112 is gebeld" in card
     assert "Is dit een melding?" not in card
+
+
+async def test_a_missing_child_in_a_group_is_never_met_with_silence(console: ConsoleHarness) -> None:
+    await console.say(":groep Krispijn", "/wijk Krispijn", ":als Piet")
+    answer = await console.text("Onze zoon is kwijt sinds vanavond")
+    assert "Is dit een melding?" in answer
+
+
+async def test_a_lost_cat_stays_chatter(console: ConsoleHarness) -> None:
+    await console.say(":groep Krispijn", "/wijk Krispijn", ":als Piet")
+    assert await console.say("wie mist deze kat? zit al de hele dag bij ons in de tuin") == []
