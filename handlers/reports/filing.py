@@ -154,13 +154,14 @@ async def place_report(session: AsyncSession, services: Services, report: Report
     """A shared location decides the buurt and the wijk: a report from a group of wijk A about a
     spot in wijk B is filed in B (its card also goes to the group it came from). Only a report that
     may post into a wijk at all moves: an unlinked group's pin does not reach B's groups."""
-    index = await services.places.index(session)
     if report.latitude is not None and report.longitude is not None:
+        index = await services.places.index(session)
         placement = index.locate(report.latitude, report.longitude)
     elif report.street and (code := services.places.buurt_of_street(report.street)):
+        index = await services.places.index(session)
         placement = index.by_code(code)  # the municipality's street list (STREETS_FILE)
     else:
-        return
+        return  # nothing to place: the geometry is not even loaded
     if placement is None:
         return
     report.buurt_code = placement.buurt.code if placement.buurt else None

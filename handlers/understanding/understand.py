@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from handlers.understanding.features import marked_tokens, model_tokens, normalise
 from handlers.understanding.model import Model, Prediction, shipped
@@ -126,11 +127,24 @@ def _empty(lang: str = "nl") -> Understanding:
 def understand(text: str, model: Model | None = None) -> Understanding:
     """Never raises: any string gets an answer (empty or symbol-only text is chatter)."""
     text = text[:MAX_TEXT]
+    if model is None:
+        return _understood(text)
+    return _understand(text, model)
+
+
+# One message passes several recognisers (reports, referrals, patrol notes): the shipped model reads
+# each text once. Understanding is frozen and the shipped model never changes, so this is safe.
+@lru_cache(maxsize=256)
+def _understood(text: str) -> Understanding:
+    return _understand(text, shipped())
+
+
+def _understand(text: str, model: Model) -> Understanding:
     if not any(ch.isalnum() for ch in text):
         return _empty()
     marked = marked_tokens(normalise(text))
     words = model_tokens(marked)
-    return interpret(text, (model or shipped()).predict(text, words), marked)
+    return interpret(text, model.predict(text, words), marked)
 
 
 def interpret(text: str, prediction: Prediction, marked: list[str]) -> Understanding:
