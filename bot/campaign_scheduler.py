@@ -18,7 +18,7 @@ run missed while the bot was down.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -112,55 +112,54 @@ class CampaignScheduler:
     def jobs(self) -> list[Any]:
         return list(self.scheduler.get_jobs())
 
-    async def tick(self) -> int:
+    async def _guarded(self, job: Callable[[], Awaitable[int]], failure: str) -> int:
+        """One scheduled job: a failure is logged and returns 0, so the scheduler keeps running and
+        the next run retries (every job here is idempotent)."""
         try:
-            return await post_due_runs(self.services)
+            return await job()
         except Exception:
-            # A failing run must not stop the scheduler; the next tick retries (the log is idempotent).
-            log.exception("campaign tick failed")
+            log.exception(failure)
             return 0
+
+    async def tick(self) -> int:
+        return await self._guarded(lambda: post_due_runs(self.services), "campaign tick failed")
 
     async def patrols(self) -> int:
         """What is due for patrol rounds now; idempotent, so a late or doubled tick sends nothing twice."""
-        try:
-            return await patrol_tick(self.services)
-        except Exception:
-            log.exception("patrol tick failed; the next tick retries")
-            return 0
+        return await self._guarded(
+            lambda: patrol_tick(self.services), "patrol tick failed; the next tick retries"
+        )
 
     async def purge(self) -> int:
         """Erase suspect details past SUSPECT_DATA_RETENTION_DAYS (privacy rule of issue 4)."""
-        try:
-            count = await purge(self.services)
-        except Exception:
-            log.exception("privacy purge failed; tomorrow's run retries")
-            return 0
+        return await self._guarded(self._purge, "privacy purge failed; tomorrow's run retries")
+
+    async def _purge(self) -> int:
+        count = await purge(self.services)
         log.info("privacy purge: suspect details of %d reports erased", count)
         return count
 
     async def forget_deliveries(self) -> int:
         """Drop processed update/message ids and done inbox rows older than a week (both tables only
         grow otherwise), and dead inbox rows past SUSPECT_DATA_RETENTION_DAYS; pending rows stay."""
-        try:
-            async with self.services.db() as session:
-                now = self.services.clock.now()
-                dead_kept = timedelta(days=self.services.settings.suspect_data_retention_days)
-                count = await forget_old(session, now=now) + await forget_done(
-                    session, now, dead_kept=dead_kept
-                )
-                await session.commit()
-        except Exception:
-            log.exception("forgetting old delivery ids failed; tomorrow's run retries")
-            return 0
+        return await self._guarded(
+            self._forget_deliveries, "forgetting old delivery ids failed; tomorrow's run retries"
+        )
+
+    async def _forget_deliveries(self) -> int:
+        async with self.services.db() as session:
+            now = self.services.clock.now()
+            dead_kept = timedelta(days=self.services.settings.suspect_data_retention_days)
+            count = await forget_old(session, now=now) + await forget_done(session, now, dead_kept=dead_kept)
+            await session.commit()
         return count
 
     async def digest(self) -> int:
         """The weekly digest to every coordinator (issue 14); once per coordinator and week."""
-        try:
-            count = await send_digests(self.services)
-        except Exception:
-            log.exception("weekly digest failed; the next run retries")
-            return 0
+        return await self._guarded(self._digest, "weekly digest failed; the next run retries")
+
+    async def _digest(self) -> int:
+        count = await send_digests(self.services)
         log.info("weekly digest queued for %d coordinators", count)
         return count
 
