@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import build_app
-from bot.settings import load_settings
+from config.settings import load_settings
 from handlers.campaigns.runner import post_due_runs
 from handlers.clock import FakeClock
 from handlers.referrals.recognise import recognise

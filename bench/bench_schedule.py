@@ -48,7 +48,7 @@ def parser_worst() -> tuple[str, float]:
 async def console_worst(url: str) -> tuple[str, float]:
     from bot.app import build_app
     from bot.console import ConsoleSession
-    from bot.settings import load_settings
+    from config.settings import load_settings
     from handlers.clock import FakeClock
 
     settings = load_settings(_env_file=None, database_url=url, telegram_bot_token=None)

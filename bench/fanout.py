@@ -30,8 +30,8 @@ from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.app import build_app
 from bot.sender import send_until
-from bot.settings import load_settings
 from bot.telegram.request import AiohttpRequest
+from config.settings import load_settings
 from handlers.clock import FakeClock
 from storage.migrate import upgrade
 from storage.outbox import pending_count

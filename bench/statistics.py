@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, text
 
 from bot.app import App, build_app
-from bot.settings import load_settings
+from config.settings import load_settings
 from handlers.clock import FakeClock
 from handlers.statistics.digest import send_digests
 from handlers.statistics.period import Period

@@ -151,8 +151,8 @@ class BuurtbotRunner:
 
     def __init__(self, base_url: str, database_url: str) -> None:
         from bot.app import build_app
-        from bot.settings import load_settings
         from bot.telegram.run import TelegramRuntime
+        from config.settings import load_settings
 
         settings = load_settings(
             _env_file=None,

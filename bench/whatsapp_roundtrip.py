@@ -20,9 +20,9 @@ import aiohttp
 from aiohttp import web
 
 from bot.app import build_app
-from bot.settings import load_settings
 from bot.whatsapp.setup import build_whatsapp
 from bot.whatsapp.webhook import WEBHOOK_PATH
+from config.settings import load_settings
 from storage.migrate import upgrade
 from tests.fakes.whatsapp_api import (
     DEFAULT_APP_SECRET,

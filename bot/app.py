@@ -15,8 +15,8 @@ from bot.inbox import InboxWorker
 from bot.pacing import Budget, Budgets, Pacer, Pacing, Sleep
 from bot.reply_writer import ReplyWriter
 from bot.sender import PacedSender
-from bot.settings import Settings
 from bot.shared_pacing import SharedPacer
+from config.settings import Settings
 from handlers.broadcasts import after_delivery
 from handlers.campaigns.model import load_campaigns
 from handlers.clock import Clock, SystemClock

@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
-from bot.settings import Settings
+from config.settings import Settings
 from handlers.places.names import match_name
 from handlers.types import Msg
 from messages.catalog import Catalog, strip_tags

@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
+from config.settings import Settings
 from handlers.services import Services
 from storage.inbox import InboxRow, NewInbound, claim_due, mark_done, record_failure, store
 

@@ -11,7 +11,7 @@ import argparse
 import asyncio
 from collections.abc import Callable
 
-from bot.settings import Settings
+from config.settings import Settings
 from handlers.types import Msg
 from messages.catalog import Catalog, strip_tags
 from storage.db import create_engine, create_sessionmaker

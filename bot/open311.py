@@ -20,8 +20,8 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import ColumnElement, true
 
-from bot.settings import Settings
 from bot.web import SERVICES
+from config.settings import Settings
 from messages.open311 import Service, ServiceList, load_services
 from storage.export import ExportRow, Filters, Pseudonymiser, export_rows, load_places
 from storage.reports import Report, ReportStatus

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from bot.settings import Settings
+from config.settings import Settings
 from handlers.clock import SystemClock
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade

@@ -11,8 +11,8 @@ from aiohttp import web
 
 from bot.app import App, build_app
 from bot.lifecycle import serve_until_signal
-from bot.settings import Settings
 from bot.web import build_web_app, start_web
+from config.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.settings import Settings
+from config.settings import Settings
 from handlers.campaigns.model import Campaign, load_campaigns
 from handlers.clock import Clock
 from handlers.outbox import Outbox

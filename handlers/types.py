@@ -8,10 +8,12 @@ and the console.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
+
+from messages.msg import Msg as Msg  # re-exported: handlers build replies from it
 
 
 class Platform(StrEnum):
@@ -87,18 +89,6 @@ class Incoming:
     @property
     def is_group(self) -> bool:
         return self.chat_kind is not ChatKind.PRIVATE
-
-
-@dataclass(frozen=True)
-class Msg:
-    """A catalog message: a key and its parameters. Parameters are user text and get escaped."""
-
-    key: str
-    params: Mapping[str, object] = field(default_factory=_empty_params)
-
-    @staticmethod
-    def of(key: str, **params: object) -> Msg:
-        return Msg(key, MappingProxyType(dict(params)))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from handlers.types import Msg
+from messages.msg import Msg
 
 MESSAGES_DIR = Path(__file__).resolve().parent
 LOCALES: tuple[str, ...] = ("nl", "en")

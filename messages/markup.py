@@ -12,8 +12,8 @@ catalog tag either: :func:`whatsapp_escape` holds every "<" of user text as a pr
 
 from __future__ import annotations
 
-from handlers.types import Msg
 from messages.catalog import Catalog
+from messages.msg import Msg
 
 _TAGS = {"<b>": "*", "</b>": "*", "<i>": "_", "</i>": "_"}
 # A private-use character stands in for user text's "<" until the tags are converted.

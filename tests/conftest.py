@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import App, build_app
-from bot.settings import Settings, load_settings
+from config.settings import Settings, load_settings
 from handlers.clock import FakeClock
 from storage.db import create_engine, is_sqlite
 from storage.migrate import upgrade

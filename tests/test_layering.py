@@ -1,4 +1,8 @@
-"""Handlers, storage and messages stay platform-free: no telegram, aiohttp or pywa imports."""
+"""Layers point one way: messages < config < storage < handlers < bot, and only bot/ meets platforms.
+
+Handlers, storage, config and messages import no platform library (telegram, aiohttp, pywa), and no
+package imports one above it: a handler never reaches into bot/, a message catalog never into handlers/.
+"""
 
 from __future__ import annotations
 
@@ -23,10 +27,25 @@ def _imported_roots(path: Path) -> set[str]:
 def test_core_packages_do_not_import_platform_libraries() -> None:
     offenders = {
         str(path.relative_to(ROOT)): sorted(_imported_roots(path) & PLATFORM_LIBRARIES)
-        for folder in ("handlers", "storage", "messages")
+        for folder in ("handlers", "storage", "config", "messages")
         for path in (ROOT / folder).rglob("*.py")
         if _imported_roots(path) & PLATFORM_LIBRARIES
     }
+    assert offenders == {}
+
+
+# Lower first: a package may import itself and any package before it, never one after it.
+LAYERS = ("messages", "config", "storage", "handlers", "bot")
+
+
+def test_no_package_imports_a_layer_above_it() -> None:
+    offenders: dict[str, list[str]] = {}
+    for rank, folder in enumerate(LAYERS):
+        above = set(LAYERS[rank + 1 :])
+        for path in (ROOT / folder).rglob("*.py"):
+            wrong = sorted(_imported_roots(path) & above)
+            if wrong:
+                offenders[str(path.relative_to(ROOT))] = wrong
     assert offenders == {}
 
 

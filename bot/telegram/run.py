@@ -24,7 +24,6 @@ from bot.app import App, build_app
 from bot.delivery import OutboxDrain, Transport
 from bot.inbox import worker_id
 from bot.lifecycle import serve_until_signal
-from bot.settings import Settings
 from bot.telegram.adapter import ALLOWED_UPDATES, TelegramAdapter
 from bot.telegram.polling import Poller
 from bot.telegram.repair import LenientBot
@@ -32,6 +31,7 @@ from bot.telegram.request import AiohttpRequest
 from bot.telegram.transport import TelegramTransport
 from bot.telegram.webhook import parse_update, telegram_webhook
 from bot.web import RouteAdder, build_web_app, start_web
+from config.settings import Settings
 from handlers.types import Msg, Platform
 from messages.catalog import Catalog, strip_tags
 from storage.inbox import InboxRow

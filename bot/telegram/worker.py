@@ -12,9 +12,9 @@ import signal
 from telegram import Bot
 
 from bot.app import build_app
-from bot.settings import Settings
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.transport import TelegramTransport
+from config.settings import Settings
 from handlers.types import Platform
 
 

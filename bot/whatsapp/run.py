@@ -17,9 +17,9 @@ from aiohttp import web
 from bot.app import App, build_app
 from bot.delivery import OutboxDrain
 from bot.lifecycle import serve_until_signal
-from bot.settings import Settings
 from bot.web import build_web_app, start_web
 from bot.whatsapp.setup import WhatsApp, build_whatsapp
+from config.settings import Settings
 from handlers.types import Platform
 
 log = logging.getLogger(__name__)

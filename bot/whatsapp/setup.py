@@ -12,12 +12,12 @@ import aiohttp
 from aiohttp import web
 
 from bot.app import App
-from bot.settings import Settings
 from bot.whatsapp.client import WhatsAppClient
 from bot.whatsapp.intake import WhatsAppIntake
 from bot.whatsapp.transport import Template, WhatsAppTransport
 from bot.whatsapp.webhook import WebhookConfig, add_whatsapp_routes
 from bot.whatsapp.words import command_words
+from config.settings import Settings
 from handlers.clock import Clock
 
 

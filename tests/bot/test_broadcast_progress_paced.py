@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.app import App, build_app
 from bot.sender import send_until
-from bot.settings import Settings
+from config.settings import Settings
 from handlers.broadcasts import progress_reply
 from handlers.clock import FakeClock
 from storage.alerts import Broadcast

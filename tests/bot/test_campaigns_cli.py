@@ -24,7 +24,7 @@ def test_cli_lists_every_campaign_with_its_next_run(
 
 
 def test_grace_setting_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.settings import SettingsError, load_settings
+    from config.settings import SettingsError, load_settings
 
     monkeypatch.setenv("CAMPAIGN_MISFIRE_GRACE_MINUTES", "-5")
     with pytest.raises(SettingsError) as caught:
@@ -36,7 +36,7 @@ def test_grace_setting_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_broken_services_file_stops_start_up_with_a_clear_error(tmp_path: Path) -> None:
     from bot.app import build_app
-    from bot.settings import load_settings
+    from config.settings import load_settings
     from messages.services import ServicesError
 
     broken = tmp_path / "gemeente.toml"

@@ -14,7 +14,7 @@ import pytest
 from bot.app import App
 from bot.cli import build_parser, main
 from bot.export_cli import export
-from bot.settings import Settings
+from config.settings import Settings
 from storage.export import FIELDS
 from tests import statistics_data
 

@@ -17,8 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.app import App, build_app
-from bot.settings import Settings
 from bot.web import bound_port, build_web_app, start_web
+from config.settings import Settings
 from handlers.clock import FakeClock
 from storage.db import create_engine
 from tests.conftest import DB_KIND

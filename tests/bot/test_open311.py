@@ -152,7 +152,7 @@ async def test_run_webhook_without_a_chat_platform_serves_open311(app: App) -> N
 
 
 def test_a_broken_service_file_stops_start_up_naming_the_setting(tmp_path: Any) -> None:
-    from bot.settings import SettingsError, load_settings
+    from config.settings import SettingsError, load_settings
 
     broken = tmp_path / "open311.toml"
     broken.write_text('[[service]]\nservice_code = "x y"\nservice_name = "X"\ncategories = ["overlast"]\n')

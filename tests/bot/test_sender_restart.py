@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import App, build_app
 from bot.sender import send_until
-from bot.settings import Settings
+from config.settings import Settings
 from handlers.clock import FakeClock
 from storage import outbox_claims as claims
 from storage.worker_names import WorkerNames, WorkerNameTaken

@@ -9,8 +9,8 @@ import pytest
 from bot.app import App, build_app
 from bot.pacing import Budget, Budgets
 from bot.sender import send_until
-from bot.settings import Settings
 from bot.shared_pacing import SharedPacer
+from config.settings import Settings
 from handlers.clock import FakeClock
 from storage import send_budget
 from storage.outbox import pending_count

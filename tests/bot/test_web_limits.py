@@ -17,10 +17,10 @@ import pytest
 from aiohttp import web
 
 from bot.app import App
-from bot.settings import load_settings
 from bot.telegram.webhook import SECRET_HEADER
 from bot.web_guard import WebLimits
 from bot.whatsapp.webhook import SIGNATURE_HEADER
+from config.settings import load_settings
 from tests.bot.web_support import APP_SECRET, SECRET, Server, serve
 from tests.fakes import telegram_updates as tu
 from tests.fakes.whatsapp_api import sign

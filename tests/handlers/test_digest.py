@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.app import App, build_app
 from bot.campaign_scheduler import CampaignScheduler
-from bot.settings import Settings
+from config.settings import Settings
 from handlers.clock import FakeClock
 from handlers.codec import reply_from_json
 from handlers.statistics.digest import send_digests
@@ -144,6 +144,6 @@ def test_the_job_runs_on_monday_at_eight_local_time(app: App) -> None:
     ],
 )
 def test_cron_weekday_numbers_mean_what_cron_means(settings: Settings, value: str, expected: str) -> None:
-    from bot.settings import load_settings
+    from config.settings import load_settings
 
     assert load_settings(_env_file=None, digest_schedule=value).digest_schedule == expected

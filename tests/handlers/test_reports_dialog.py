@@ -7,7 +7,7 @@ import dataclasses
 from sqlalchemy import select
 
 from bot.app import App, build_app
-from bot.settings import Settings
+from config.settings import Settings
 from handlers.clock import FakeClock
 from handlers.types import EventKind, Location
 from storage.models import DialogState

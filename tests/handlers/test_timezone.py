@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.settings import Settings, load_settings
+from config.settings import Settings, load_settings
 from handlers.campaigns.runner import post_due_runs
 from handlers.clock import FakeClock
 from storage.reports import Report

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 import pytest
 
 from bot.app import App, build_app
-from bot.settings import Settings
+from config.settings import Settings
 from handlers.clock import FakeClock
 from storage.chats import ensure_chat, find_area
 from storage.whatsapp import subscribe

@@ -8,8 +8,8 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import App
-from bot.settings import Settings
 from bot.telegram.run import TelegramRuntime
+from config.settings import Settings
 from handlers.clock import FakeClock
 from tests.fakes.telegram_api import FakeTelegram
 

@@ -21,9 +21,9 @@ from sqlalchemy.exc import OperationalError
 from bot.app import App, build_app
 from bot.cli import main
 from bot.inbox import backoff
-from bot.settings import Settings
 from bot.telegram.run import TelegramRuntime
 from bot.web import bound_port
+from config.settings import Settings
 from handlers.clock import FakeClock
 from storage.inbox import InboxMessage, InboxState
 from tests import pg

@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 
 from bot.app import App, build_app
 from bot.delivery import OutboxDrain
-from bot.settings import Settings, load_settings
 from bot.whatsapp.parse import parse_webhook
 from bot.whatsapp.setup import WhatsApp, build_whatsapp
 from bot.whatsapp.webhook import WEBHOOK_PATH
+from config.settings import Settings, load_settings
 from handlers.alert_targets import enqueue_alert_targets
 from handlers.clock import FakeClock
 from handlers.router import Command, Routes, Where

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.settings import SettingsError, load_settings
 from bot.whatsapp.intake import press_numbered
 from bot.whatsapp.transport import Template, Throughput
+from config.settings import SettingsError, load_settings
 from handlers.clock import FakeClock
 from handlers.types import ChatKind, EventKind, Incoming, Platform
 from storage.whatsapp import WhatsAppContact

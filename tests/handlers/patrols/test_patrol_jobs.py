@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.app import App, build_app
 from bot.campaign_scheduler import CampaignScheduler
-from bot.settings import Settings
+from config.settings import Settings
 from handlers.clock import FakeClock
 from handlers.patrols.jobs import tick
 from storage.models import OutboxMessage

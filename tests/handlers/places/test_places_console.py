@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App, build_app
-from bot.settings import Settings, SettingsError, load_settings
+from config.settings import Settings, SettingsError, load_settings
 from handlers.clock import FakeClock
 from storage.models import Area, Chat, Role, RoleName
 from storage.reports import Report

@@ -1,0 +1,1 @@
+"""Settings: typed configuration read from the environment; the layer every other package may import."""
