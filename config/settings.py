@@ -72,6 +72,14 @@ class Settings(BaseSettings):
     whatsapp_rate_per_second: float = Field(default=50.0, gt=0, le=1000)
     # What Meta charges per WhatsApp message, in euro (e.g. 0.11): the alert preview estimates the cost.
     whatsapp_price_per_message: float | None = Field(default=None, ge=0, le=10)
+    # Signal through signal-cli's JSON-RPC HTTP daemon (README, "Signal"); on when both are set.
+    signal_rpc_url: str | None = None  # e.g. http://127.0.0.1:8081 (signal-cli daemon --http)
+    signal_number: str = ""  # the bot's own Signal number, +31…, as registered with signal-cli
+    # Signal publishes no limits and answers bursts with 413/429 and captchas: keep these low.
+    signal_rate_per_second: float = Field(default=1.0, gt=0, le=50)
+    signal_per_chat_per_second: float = Field(default=0.5, gt=0, le=10)
+    # Private chats the bot may open per hour with people who never wrote to it and it never wrote to.
+    signal_new_recipients_per_hour: int = Field(default=20, ge=1, le=1000)
     # Paced outbox sender (Telegram's limits): overall, per chat (with a short burst), per group.
     outbox_rate_per_second: float = Field(default=30.0, gt=0, le=10_000)
     outbox_per_chat_per_second: float = Field(default=1.0, gt=0, le=100)
@@ -134,12 +142,20 @@ class Settings(BaseSettings):
             raise ValueError("expected the token from @BotFather, like 123456:ABC-def")
         return value
 
-    @field_validator("telegram_api_base_url", "webhook_url")
+    @field_validator("telegram_api_base_url", "webhook_url", "signal_rpc_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
             raise ValueError(f"expected an http(s):// address, not {value[:80]!r}")
         return value
+
+    @field_validator("signal_number")
+    @classmethod
+    def _signal_number(cls, value: str) -> str:
+        compact = value.replace(" ", "")
+        if compact and not re.fullmatch(r"\+[1-9]\d{7,14}", compact):
+            raise ValueError("expected the number in international form, like +31612345678")
+        return compact
 
     @field_validator("streets_file")
     @classmethod
@@ -231,6 +247,10 @@ class Settings(BaseSettings):
     @property
     def whatsapp_enabled(self) -> bool:
         return bool(self.whatsapp_token and self.whatsapp_phone_number_id and self.whatsapp_app_secret)
+
+    @property
+    def signal_enabled(self) -> bool:
+        return bool(self.signal_rpc_url and self.signal_number)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -20,6 +20,7 @@ class Platform(StrEnum):
     CONSOLE = "console"
     TELEGRAM = "telegram"
     WHATSAPP = "whatsapp"
+    SIGNAL = "signal"
 
 
 class ChatKind(StrEnum):
