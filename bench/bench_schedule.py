@@ -46,8 +46,8 @@ def parser_worst() -> tuple[str, float]:
 
 
 async def console_worst(url: str) -> tuple[str, float]:
+    from bot.adapters.console.session import ConsoleSession
     from bot.app import build_app
-    from bot.console import ConsoleSession
     from config.settings import load_settings
     from handlers.clock import FakeClock
 

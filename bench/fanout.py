@@ -28,9 +28,9 @@ from pathlib import Path
 
 from telegram.ext import AIORateLimiter, ExtBot
 
+from bot.adapters.telegram.request import AiohttpRequest
 from bot.app import build_app
 from bot.sender import send_until
-from bot.telegram.request import AiohttpRequest
 from config.settings import load_settings
 from handlers.clock import FakeClock
 from storage.migrate import upgrade

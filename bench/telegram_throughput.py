@@ -3,7 +3,7 @@
     python -m bench.telegram_throughput [-n 5000] [--only a,b,c]
 
 (a) the stock PTB echo bot on PTB's default HTTPX request, (b) the same echo bot on
-:class:`bot.telegram.request.AiohttpRequest`, (c) Buurtbot. The fake server runs in its own process
+:class:`bot.adapters.telegram.request.AiohttpRequest`, (c) Buurtbot. The fake server runs in its own process
 (this machine has two cores: one for the server, one for the bot) and is started afresh per variant.
 The N updates are queued before polling starts, so the figure is backlog throughput: updates fully
 handled per second. The echo bots count them in a later PTB group (it runs after the real handler is
@@ -42,7 +42,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram.request import AiohttpRequest
+from bot.adapters.telegram.request import AiohttpRequest
 from tests.fakes import telegram_updates as tu
 
 TOKEN = "123:abc"
@@ -150,8 +150,8 @@ class BuurtbotRunner:
     """The real bot: polling, adapter, router, handlers, outbox in the database, sender."""
 
     def __init__(self, base_url: str, database_url: str) -> None:
+        from bot.adapters.telegram.run import TelegramRuntime
         from bot.app import build_app
-        from bot.telegram.run import TelegramRuntime
         from config.settings import load_settings
 
         settings = load_settings(

@@ -19,11 +19,16 @@ import aiohttp
 from aiohttp import web
 from telegram import Bot, Update
 
+from bot.adapters.telegram.webhook import SECRET_HEADER, telegram_webhook
+from bot.adapters.whatsapp.parse import Parsed
+from bot.adapters.whatsapp.webhook import (
+    SIGNATURE_HEADER,
+    WebhookConfig,
+    add_whatsapp_routes,
+    signature_valid,
+)
 from bot.app import App, build_app
-from bot.telegram.webhook import SECRET_HEADER, telegram_webhook
 from bot.web import bound_port, build_web_app, start_web
-from bot.whatsapp.parse import Parsed
-from bot.whatsapp.webhook import SIGNATURE_HEADER, WebhookConfig, add_whatsapp_routes, signature_valid
 from config.settings import load_settings
 from storage.migrate import upgrade
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from bot.adapters.whatsapp.setup import build_whatsapp
+from bot.adapters.whatsapp.webhook import WEBHOOK_PATH
 from bot.app import build_app
-from bot.whatsapp.setup import build_whatsapp
-from bot.whatsapp.webhook import WEBHOOK_PATH
 from config.settings import load_settings
 from storage.migrate import upgrade
 from tests.fakes.whatsapp_api import (

@@ -33,8 +33,8 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.adapters.console.session import run_console
     from bot.app import build_app
-    from bot.console import run_console
     from bot.places_cli import migrate_and_seed
 
     # The console is a chat: keep routine log lines out of it (warnings and errors still show).
@@ -59,7 +59,7 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     # Checks the database itself (not in main): a missing setting is named before touching it.
     if settings.telegram_bot_token is None and settings.whatsapp_enabled:
-        from bot.whatsapp.run import run_whatsapp
+        from bot.adapters.whatsapp.run import run_whatsapp
 
         if not _database_reachable(settings):
             return 2
@@ -75,7 +75,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         print(_say("cli.no_token"), file=sys.stderr)
         return cmd_console(args, settings)
-    from bot.telegram.run import missing_setting, mode_name, run_telegram
+    from bot.adapters.telegram.run import missing_setting, mode_name, run_telegram
 
     missing = missing_setting(settings, args.webhook)
     if missing is not None:  # before touching the database: say what to set, in one line
@@ -195,7 +195,7 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.telegram.worker import run_sender
+    from bot.adapters.telegram.worker import run_sender
 
     return run_sender(settings)
 

@@ -20,9 +20,9 @@ WEB_LOGGERS = (
     "aiohttp.access",
     "bot.web",
     "bot.web_guard",
-    "bot.telegram.webhook",
-    "bot.telegram.repair",
-    "bot.whatsapp.webhook",
+    "bot.adapters.telegram.webhook",
+    "bot.adapters.telegram.repair",
+    "bot.adapters.whatsapp.webhook",
 )
 MAX_KEYS = 1000
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.adapters.console.session import ConsoleSession
 from bot.app import App
-from bot.console import ConsoleSession
 
 
 class ConsoleHarness:

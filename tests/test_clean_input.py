@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.adapters.whatsapp.parse import parse_webhook
 from bot.app import App
-from bot.whatsapp.parse import parse_webhook
 from handlers.clean import clean_text
 from handlers.clock import FakeClock
 from storage.models import Person

@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from telegram import Bot
 
+from bot.adapters.telegram.request import AiohttpRequest
+from bot.adapters.telegram.transport import TelegramTransport
 from bot.app import App
 from bot.delivery import OutboxDrain, RetryPolicy, Transport
 from bot.pacing import Budget, Budgets, Pacer, Pacing
 from bot.sender import PacedSender
 from bot.shared_pacing import SharedPacer
-from bot.telegram.request import AiohttpRequest
-from bot.telegram.transport import TelegramTransport
 from handlers.broadcasts import fan_out
 from handlers.clock import Clock, FakeClock, SystemClock
 from handlers.codec import reply_to_json

@@ -7,11 +7,11 @@ import logging
 import aiohttp
 import pytest
 
+from bot.adapters.telegram.webhook import SECRET_HEADER
+from bot.adapters.whatsapp.webhook import SIGNATURE_HEADER
 from bot.app import App
-from bot.telegram.webhook import SECRET_HEADER
 from bot.web_guard import WebLimits
 from bot.web_json import MAX_CONTAINERS, MAX_DEPTH, BadJson, load_json
-from bot.whatsapp.webhook import SIGNATURE_HEADER
 from tests.bot.web_support import APP_SECRET, SECRET, Server, serve
 from tests.fakes.whatsapp_api import sign
 

@@ -16,10 +16,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.adapters.telegram.webhook import SECRET_HEADER
+from bot.adapters.whatsapp.webhook import SIGNATURE_HEADER
 from bot.app import App
-from bot.telegram.webhook import SECRET_HEADER
 from bot.web_guard import WebLimits
-from bot.whatsapp.webhook import SIGNATURE_HEADER
 from config.settings import load_settings
 from tests.bot.web_support import APP_SECRET, SECRET, Server, serve
 from tests.fakes import telegram_updates as tu

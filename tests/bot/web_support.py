@@ -11,12 +11,12 @@ import pytest
 from aiohttp import web
 from telegram import Bot, Update
 
+from bot.adapters.telegram.webhook import telegram_webhook
+from bot.adapters.whatsapp.parse import Parsed
+from bot.adapters.whatsapp.webhook import WebhookConfig, add_whatsapp_routes
 from bot.app import App
-from bot.telegram.webhook import telegram_webhook
 from bot.web import RouteAdder, bound_port, build_web_app, start_web
 from bot.web_guard import WebLimits
-from bot.whatsapp.parse import Parsed
-from bot.whatsapp.webhook import WebhookConfig, add_whatsapp_routes
 from storage.inbox import NewInbound
 
 SECRET = "hook-secret"

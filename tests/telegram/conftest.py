@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 from pydantic import SecretStr
 
+from bot.adapters.telegram.run import TelegramRuntime
 from bot.app import App
-from bot.telegram.run import TelegramRuntime
 from config.settings import Settings
 from handlers.clock import FakeClock
 from tests.fakes.telegram_api import FakeTelegram

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from telegram import Update
 
+from bot.adapters.telegram.run import TelegramRuntime
 from bot.app import App
-from bot.telegram.run import TelegramRuntime
 from handlers.clock import FakeClock
 from storage.alerts import Broadcast
 from storage.chats import create_area, ensure_chat

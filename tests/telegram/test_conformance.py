@@ -8,9 +8,9 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from bot.telegram.adapter import ALLOWED_UPDATES
-from bot.telegram.run import TelegramRuntime
-from bot.telegram.webhook import parse_update
+from bot.adapters.telegram.adapter import ALLOWED_UPDATES
+from bot.adapters.telegram.run import TelegramRuntime
+from bot.adapters.telegram.webhook import parse_update
 from storage.inbox import InboxMessage
 from storage.inbox import counts as inbox_counts
 from tests.fakes.telegram_api import FakeTelegram

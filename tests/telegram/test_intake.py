@@ -18,10 +18,10 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from bot.adapters.telegram.run import TelegramRuntime
 from bot.app import App, build_app
 from bot.cli import main
 from bot.inbox import backoff
-from bot.telegram.run import TelegramRuntime
 from bot.web import bound_port
 from config.settings import Settings
 from handlers.clock import FakeClock

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from telegram import Update
 
+from bot.adapters.telegram.run import TelegramRuntime
 from bot.app import App
-from bot.telegram.run import TelegramRuntime
 from handlers.clock import FakeClock
 from storage.models import Area, Chat, OutboxMessage, Person, Role, RoleName
 from tests.fakes import telegram_updates as tu

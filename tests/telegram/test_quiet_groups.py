@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.adapters.telegram.run import TelegramRuntime
 from bot.app import App
-from bot.telegram.run import TelegramRuntime
 from handlers.clock import FakeClock
 from storage.chats import create_area, ensure_chat
 from tests.fakes import telegram_updates as tu

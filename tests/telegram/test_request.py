@@ -8,7 +8,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.telegram.request import AiohttpRequest
+from bot.adapters.telegram.request import AiohttpRequest
 from tests.fakes.telegram_api import FakeTelegram
 
 

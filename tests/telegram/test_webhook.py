@@ -7,8 +7,8 @@ import json
 import aiohttp
 from sqlalchemy import func, select
 
+from bot.adapters.telegram.run import TelegramRuntime
 from bot.app import App
-from bot.telegram.run import TelegramRuntime
 from bot.web import bound_port
 from storage.inbox import InboxMessage
 from tests.fakes import telegram_updates as tu

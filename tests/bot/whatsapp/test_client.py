@@ -5,8 +5,8 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from bot.whatsapp.client import Outcome, WhatsAppClient
-from bot.whatsapp.render import template_body, text_body
+from bot.adapters.whatsapp.client import Outcome, WhatsAppClient
+from bot.adapters.whatsapp.render import template_body, text_body
 from tests.fakes.whatsapp_api import DEFAULT_PHONE_NUMBER_ID, DEFAULT_TOKEN, FakeWhatsAppApi
 
 

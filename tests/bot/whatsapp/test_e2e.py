@@ -14,11 +14,11 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
+from bot.adapters.whatsapp.parse import parse_webhook
+from bot.adapters.whatsapp.setup import WhatsApp, build_whatsapp
+from bot.adapters.whatsapp.webhook import WEBHOOK_PATH
 from bot.app import App, build_app
 from bot.delivery import OutboxDrain
-from bot.whatsapp.parse import parse_webhook
-from bot.whatsapp.setup import WhatsApp, build_whatsapp
-from bot.whatsapp.webhook import WEBHOOK_PATH
 from config.settings import Settings, load_settings
 from handlers.alert_targets import enqueue_alert_targets
 from handlers.clock import FakeClock

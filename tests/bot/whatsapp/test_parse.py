@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.whatsapp.parse import MalformedWebhook, parse_webhook
+from bot.adapters.whatsapp.parse import MalformedWebhook, parse_webhook
 from handlers.types import ChatKind, EventKind, Location, Platform
 from tests.bot.whatsapp.conftest import conformance_lines
 from tests.fakes.whatsapp_api import FakeWhatsAppApi, status_entry

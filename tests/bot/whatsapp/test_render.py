@@ -7,7 +7,7 @@ from types import MappingProxyType
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.whatsapp.render import render_reply, split_text, template_body
+from bot.adapters.whatsapp.render import render_reply, split_text, template_body
 from handlers.types import Button, Location, Msg, Reply
 from messages.catalog import Catalog
 from messages.markup import whatsapp_escape, whatsapp_tags

@@ -10,11 +10,11 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from bot.adapters.telegram.run import TelegramRuntime, other_platforms
+from bot.adapters.whatsapp.run import WhatsAppRuntime
+from bot.adapters.whatsapp.webhook import WEBHOOK_PATH
 from bot.app import App
-from bot.telegram.run import TelegramRuntime, other_platforms
 from bot.web import bound_port
-from bot.whatsapp.run import WhatsAppRuntime
-from bot.whatsapp.webhook import WEBHOOK_PATH
 from config.settings import Settings
 from handlers.alert_targets import enqueue_alert_targets
 from handlers.clock import FakeClock

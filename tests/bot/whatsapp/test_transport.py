@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.whatsapp.intake import press_numbered
-from bot.whatsapp.transport import Template, Throughput
+from bot.adapters.whatsapp.intake import press_numbered
+from bot.adapters.whatsapp.transport import Template, Throughput
 from config.settings import SettingsError, load_settings
 from handlers.clock import FakeClock
 from handlers.types import ChatKind, EventKind, Incoming, Platform
@@ -67,9 +67,9 @@ def test_a_number_presses_the_matching_menu_option() -> None:
 async def test_no_template_outside_the_window_and_groups_are_refused(app, fake_api) -> None:
     import aiohttp
 
+    from bot.adapters.whatsapp.client import WhatsAppClient
+    from bot.adapters.whatsapp.transport import WhatsAppTransport
     from bot.delivery import ChatAddress, Permanent
-    from bot.whatsapp.client import WhatsAppClient
-    from bot.whatsapp.transport import WhatsAppTransport
     from handlers.types import Reply
     from tests.fakes.whatsapp_api import DEFAULT_PHONE_NUMBER_ID, DEFAULT_TOKEN
 

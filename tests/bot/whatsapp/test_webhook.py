@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from aiohttp import web
 
-from bot.whatsapp.parse import Parsed
-from bot.whatsapp.webhook import WEBHOOK_PATH, WebhookConfig, add_whatsapp_routes, signature_valid
+from bot.adapters.whatsapp.parse import Parsed
+from bot.adapters.whatsapp.webhook import WEBHOOK_PATH, WebhookConfig, add_whatsapp_routes, signature_valid
 from tests.bot.whatsapp.conftest import conformance_lines, serve
 from tests.fakes.whatsapp_api import DEFAULT_APP_SECRET, FakeWhatsAppApi, sign
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.whatsapp.words import DEFAULT_COMMAND_WORDS, command_words, parse_command
+from bot.adapters.whatsapp.words import DEFAULT_COMMAND_WORDS, command_words, parse_command
 
 
 def test_words_any_case_with_args() -> None:

@@ -134,7 +134,7 @@ class LenientBot(ExtBot[Any]):
     """An ExtBot whose long polling reads ``getUpdates`` as raw JSON.
 
     PTB parses a ``getUpdates`` batch all at once; one update it refuses (an older or newer Bot API
-    shape) failed the whole batch, so the offset never moved on. Our poller (bot/telegram/polling.py)
+    shape) failed the whole batch, so the offset never moved on. Our poller (bot/adapters/telegram/polling.py)
     stores the batch as it came and each update is read on its own later, with
     :func:`lenient_update`: an update nobody can read is logged and passed, the others go on.
     """

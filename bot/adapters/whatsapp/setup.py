@@ -11,12 +11,12 @@ from dataclasses import dataclass
 import aiohttp
 from aiohttp import web
 
+from bot.adapters.whatsapp.client import WhatsAppClient
+from bot.adapters.whatsapp.intake import WhatsAppIntake
+from bot.adapters.whatsapp.transport import Template, WhatsAppTransport
+from bot.adapters.whatsapp.webhook import WebhookConfig, add_whatsapp_routes
+from bot.adapters.whatsapp.words import command_words
 from bot.app import App
-from bot.whatsapp.client import WhatsAppClient
-from bot.whatsapp.intake import WhatsAppIntake
-from bot.whatsapp.transport import Template, WhatsAppTransport
-from bot.whatsapp.webhook import WebhookConfig, add_whatsapp_routes
-from bot.whatsapp.words import command_words
 from config.settings import Settings
 from handlers.clock import Clock
 

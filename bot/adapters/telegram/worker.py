@@ -11,9 +11,9 @@ import signal
 
 from telegram import Bot
 
+from bot.adapters.telegram.request import AiohttpRequest
+from bot.adapters.telegram.transport import TelegramTransport
 from bot.app import build_app
-from bot.telegram.request import AiohttpRequest
-from bot.telegram.transport import TelegramTransport
 from config.settings import Settings
 from handlers.types import Platform
 

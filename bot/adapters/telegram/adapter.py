@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from telegram import Bot, CallbackQuery, Update
 from telegram.error import TelegramError
 
+from bot.adapters.telegram.convert import from_update
 from bot.app import App
-from bot.telegram.convert import from_update
 from handlers.clock import Clock
 from handlers.types import EventKind, Incoming, Reply
 from messages.catalog import strip_tags

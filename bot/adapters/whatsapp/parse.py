@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.whatsapp.words import DEFAULT_COMMAND_WORDS, parse_command
+from bot.adapters.whatsapp.words import DEFAULT_COMMAND_WORDS, parse_command
 from handlers.clean import clean_incoming
 from handlers.types import ChatKind, EventKind, Incoming, Location, Platform, Sender
 

@@ -17,8 +17,8 @@ from typing import Any
 from aiohttp import web
 from telegram import Bot, Update
 
+from bot.adapters.telegram.repair import lenient_update
 from bot.inbox import InboxWorker
-from bot.telegram.repair import lenient_update
 from bot.web import MAX_BODY, RouteAdder
 from bot.web_json import load_json
 from handlers.types import Platform

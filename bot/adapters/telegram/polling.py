@@ -17,8 +17,8 @@ from typing import Any
 
 from telegram.error import Conflict, TelegramError
 
+from bot.adapters.telegram.repair import LenientBot
 from bot.inbox import InboxWorker
-from bot.telegram.repair import LenientBot
 from handlers.types import Platform
 from storage.inbox import NewInbound
 

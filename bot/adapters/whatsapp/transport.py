@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.adapters.whatsapp.client import Outcome as Api
+from bot.adapters.whatsapp.client import SendResult, WhatsAppClient
+from bot.adapters.whatsapp.render import render_reply, render_text, template_body
 from bot.delivery import ChatAddress, Outcome, Permanent, RetryAfter, Sent, Transient
-from bot.whatsapp.client import Outcome as Api
-from bot.whatsapp.client import SendResult, WhatsAppClient
-from bot.whatsapp.render import render_reply, render_text, template_body
 from handlers.clock import Clock
 from handlers.types import ChatKind, Platform, Reply
 from messages.catalog import Catalog

@@ -20,9 +20,9 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.adapters.whatsapp.parse import Parsed, parse_webhook
+from bot.adapters.whatsapp.words import DEFAULT_COMMAND_WORDS
 from bot.app import App
-from bot.whatsapp.parse import Parsed, parse_webhook
-from bot.whatsapp.words import DEFAULT_COMMAND_WORDS
 from handlers.types import EventKind, Incoming, Platform
 from storage.inbox import InboxRow, NewInbound
 from storage.whatsapp import WhatsAppContact, get_contact, record_inbound, record_status

@@ -17,9 +17,9 @@ from datetime import datetime
 
 from aiohttp import web
 
+from bot.adapters.whatsapp.parse import MalformedWebhook, Parsed, parse_webhook
+from bot.adapters.whatsapp.words import DEFAULT_COMMAND_WORDS
 from bot.web_json import load_json
-from bot.whatsapp.parse import MalformedWebhook, Parsed, parse_webhook
-from bot.whatsapp.words import DEFAULT_COMMAND_WORDS
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
 """``buurtbot run`` with WhatsApp only (no Telegram token): the shared web app plus the outbox sender.
 
-With Telegram configured too, :mod:`bot.telegram.run` serves both on the same web server and the paced
+With Telegram configured too, :mod:`bot.adapters.telegram.run` serves both on the same web server and
+the paced
 sender. Alone, WhatsApp keeps the simple drain: its transport already enforces Meta's throughput and
 messaging limits (answering "retry later" per message), and one process sends for one number.
 """
@@ -14,11 +15,11 @@ import logging
 import aiohttp
 from aiohttp import web
 
+from bot.adapters.whatsapp.setup import WhatsApp, build_whatsapp
 from bot.app import App, build_app
 from bot.delivery import OutboxDrain
 from bot.lifecycle import serve_until_signal
 from bot.web import build_web_app, start_web
-from bot.whatsapp.setup import WhatsApp, build_whatsapp
 from config.settings import Settings
 from handlers.types import Platform
 

@@ -1,6 +1,6 @@
 """``buurtbot run`` on Telegram: long polling or webhook, plus the outbox sender, on one event loop.
 
-PTB is the transport only: updates arrive by our long polling (bot/telegram/polling.py) or our
+PTB is the transport only: updates arrive by our long polling (bot/adapters/telegram/polling.py) or our
 webhook, are stored in the inbox first, and the inbox worker (bot/inbox.py) hands each stored row to
 our adapter, which turns it into an ``Incoming`` for the neutral router; replies leave through the
 outbox and :class:`TelegramTransport`.
@@ -20,16 +20,16 @@ from aiohttp import web
 from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.adapters.telegram.adapter import ALLOWED_UPDATES, TelegramAdapter
+from bot.adapters.telegram.polling import Poller
+from bot.adapters.telegram.repair import LenientBot
+from bot.adapters.telegram.request import AiohttpRequest
+from bot.adapters.telegram.transport import TelegramTransport
+from bot.adapters.telegram.webhook import parse_update, telegram_webhook
 from bot.app import App, build_app
 from bot.delivery import OutboxDrain, Transport
 from bot.inbox import worker_id
 from bot.lifecycle import serve_until_signal
-from bot.telegram.adapter import ALLOWED_UPDATES, TelegramAdapter
-from bot.telegram.polling import Poller
-from bot.telegram.repair import LenientBot
-from bot.telegram.request import AiohttpRequest
-from bot.telegram.transport import TelegramTransport
-from bot.telegram.webhook import parse_update, telegram_webhook
 from bot.web import RouteAdder, build_web_app, start_web
 from config.settings import Settings
 from handlers.types import Msg, Platform
@@ -210,7 +210,7 @@ async def other_platforms(
         return (), {}
     import aiohttp
 
-    from bot.whatsapp.setup import build_whatsapp
+    from bot.adapters.whatsapp.setup import build_whatsapp
 
     http = await resources.enter_async_context(aiohttp.ClientSession())
     whatsapp = build_whatsapp(app, settings, http)
