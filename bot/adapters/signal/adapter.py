@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
@@ -27,20 +27,10 @@ from config.settings import Settings
 from handlers.types import Platform
 
 if TYPE_CHECKING:
+    from bot.adapters.base import AdapterContext
     from bot.app import App
 
 log = logging.getLogger(__name__)
-
-
-class _Context(Protocol):
-    """What ``open`` needs from the process (``bot.adapters.base.AdapterContext`` has it)."""
-
-    @property
-    def app(self) -> App: ...
-    @property
-    def http(self) -> aiohttp.ClientSession: ...
-    @property
-    def stop(self) -> asyncio.Event: ...
 
 
 class SignalAdapter:
@@ -73,7 +63,7 @@ class SignalAdapter:
             per_chat=Budget(self.settings.signal_per_chat_per_second),
         )
 
-    async def open(self, context: _Context) -> SignalTransport:
+    async def open(self, context: AdapterContext) -> SignalTransport:
         return self.connect(context.app, context.http)
 
     def connect(self, app: App, http: aiohttp.ClientSession) -> SignalTransport:

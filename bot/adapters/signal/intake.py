@@ -58,10 +58,25 @@ class SignalIntake:
         self._locks: dict[str, asyncio.Lock] = {}
         self._users: dict[str, int] = {}
         self.ignored = 0  # events not stored (receipts, typing, malformed): tests and logs
+        self.received = 0  # events taken from the stream (stored or ignored)
+        self._arrived = asyncio.Condition()
         app.inbox.add_handler(Platform.SIGNAL, self.handle_row)
 
     async def on_event(self, text: str) -> None:
         """One event from the stream: stored (retrying while the database is away), then handled."""
+        try:
+            await self._store(text)
+        finally:
+            async with self._arrived:
+                self.received += 1
+                self._arrived.notify_all()
+
+    async def wait_received(self, count: int) -> None:
+        """Until ``count`` events came off the stream (tests, benchmarks: no sleeping)."""
+        async with self._arrived:
+            await self._arrived.wait_for(lambda: self.received >= count)
+
+    async def _store(self, text: str) -> None:
         event = parse_event(text, self._own)
         if event is None:
             self.ignored += 1
