@@ -148,7 +148,7 @@ class SignalTransport:
         """Hold this recipient back for Signal's wait, else for a backoff doubling per repeat."""
         if seconds <= 0:
             previous = self._holds.get(recipient)
-            backoff = min(MAX_HOLD_SECONDS, previous[1] * 2) if previous else FIRST_HOLD_SECONDS
+            backoff = min(MAX_HOLD_SECONDS, max(FIRST_HOLD_SECONDS, previous[1] * 2 if previous else 0.0))
             seconds = MAX_HOLD_SECONDS if challenge else backoff
         seconds = min(seconds, LONGEST_HOLD_SECONDS)
         self._holds[recipient] = (self._clock.now() + timedelta(seconds=seconds), seconds)
