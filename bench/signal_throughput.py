@@ -47,7 +47,7 @@ async def run(n: int, database_url: str) -> dict[str, float]:
         adapter = SignalAdapter(settings)
         async with aiohttp.ClientSession() as http:
             transport = adapter.connect(app, http)
-            drain = app.drain({"signal": transport})
+            drain = app.sender({"signal": transport})
             await adapter.start()
             await daemon.wait_connected()
             assert adapter.intake is not None

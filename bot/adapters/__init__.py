@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from bot.adapters.base import Adapter, AdapterFactory
 from bot.adapters.console.platform import ConsolePlatform
+from bot.adapters.signal.adapter import SignalAdapter
 from bot.adapters.telegram.platform import TelegramPlatform
 from bot.adapters.whatsapp.platform import WhatsAppPlatform
 from bot.pacing import Budgets
@@ -18,6 +19,7 @@ from config.settings import Settings
 ADAPTERS: tuple[AdapterFactory, ...] = (
     TelegramPlatform,
     WhatsAppPlatform,
+    SignalAdapter,
     ConsolePlatform,
 )
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.adapters.signal.adapter import SignalAdapter
 from bot.app import App, build_app
-from bot.delivery import OutboxDrain
+from bot.sender import PacedSender
 from config.settings import Settings, load_settings
 from handlers.clock import FakeClock
 from storage.chats import create_area, get_chat
@@ -33,7 +33,7 @@ class Bot:
     app: App
     daemon: FakeSignalCli
     adapter: SignalAdapter
-    drain: OutboxDrain
+    drain: PacedSender
     clock: FakeClock
     pauses: list[float] = field(default_factory=list)
 
@@ -112,7 +112,7 @@ async def bot(app: App, settings: Settings, clock: FakeClock, daemon: FakeSignal
         await adapter.start()
         await daemon.wait_connected()
         try:
-            yield Bot(application, daemon, adapter, application.drain({"signal": transport}), clock, pauses)
+            yield Bot(application, daemon, adapter, application.sender({"signal": transport}), clock, pauses)
         finally:
             await adapter.stop()
             await application.inbox.idle()
