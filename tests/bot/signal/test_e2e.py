@@ -211,3 +211,12 @@ async def test_the_same_event_twice_is_handled_once(bot: Bot) -> None:
     async with bot.app.services.db() as session:
         rows = list(await session.scalars(select(InboxMessage)))
     assert [(r.platform, r.state) for r in rows] == [("signal", InboxState.DONE)]
+
+
+async def test_melding_in_the_group_continues_privately_for_someone_who_wrote_to_the_bot(bot: Bot) -> None:
+    await _linked_group(bot)
+    await bot.say(BOB, "/regels")  # Bob has a private chat with the bot
+    [start] = await bot.say(BOB, "/melding", GROUP)
+    assert start.recipient == BOB.uuid and "Nieuwe melding" in start.message  # not in the group
+    where = await bot.text(BOB, _number_of(start, "Verdachte situatie"))
+    assert "Waar is het?" in where
