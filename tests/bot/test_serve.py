@@ -148,7 +148,7 @@ async def test_retry_after_on_one_chat_holds_back_only_that_chat(
 
 def test_the_adapter_list_names_every_platform_once(settings: Settings) -> None:
     platforms = [factory(settings).platform for factory in ADAPTERS]
-    assert sorted(platforms) == ["console", "telegram", "whatsapp"]
+    assert sorted(platforms) == ["console", "signal", "telegram", "whatsapp"]
     assert enabled_adapters(settings) == []  # no token, no WhatsApp number: the console
     budgets = adapter_budgets(settings, ["telegram", "console"])
     assert budgets["console"] is None
