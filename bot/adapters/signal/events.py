@@ -83,6 +83,9 @@ class EventStream:
                 reason = "closed by the daemon"
             except (aiohttp.ClientError, TimeoutError) as error:
                 reason = type(error).__name__
+            except Exception as error:  # a bug in handling one event must not end the stream for good
+                log.exception("signal event stream: handling failed")
+                reason = type(error).__name__
             finally:
                 self.connected.clear()
             if stop.is_set():

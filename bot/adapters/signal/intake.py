@@ -82,14 +82,22 @@ class SignalIntake:
             self.ignored += 1
             return
         item = NewInbound(Platform.SIGNAL, inbox_key(event), text)
-        for attempt, pause in enumerate((*STORE_RETRY_SECONDS, None), start=1):
+        attempt = 0
+        while True:
             try:
                 await self._app.inbox.take([item])
                 return
-            except Exception as error:  # the stream waits: nothing read after this is lost either
-                if pause is None:
-                    raise
-                log.warning("signal: event not stored (%s), try %d", type(error).__name__, attempt)
+            except Exception as error:
+                # Never drop it: while we wait the stream is not read, so the daemon (receive mode
+                # on-connection) leaves what follows on Signal's servers; nothing later is lost either.
+                pause = STORE_RETRY_SECONDS[min(attempt, len(STORE_RETRY_SECONDS) - 1)]
+                attempt += 1
+                log.warning(
+                    "signal: event not stored (%s), try %d; again in %.0f s",
+                    type(error).__name__,
+                    attempt,
+                    pause,
+                )
                 await self._sleep(pause)
 
     async def handle_row(self, row: InboxRow) -> bool:

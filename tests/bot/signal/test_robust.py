@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.adapters.signal.rpc import SignalRpc
@@ -154,3 +156,21 @@ async def test_group_gone_deactivates_the_chat(bot: Bot) -> None:
     async with bot.app.services.db() as session:
         chat = await get_chat(session, "signal", GROUP)
     assert chat is not None and chat.active is False
+
+
+async def test_an_event_the_database_could_not_store_is_stored_later_not_dropped(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = bot.app.inbox
+    real_take = inbox.take
+    failures = [ConnectionError("database away"), ConnectionError("still away")]
+
+    async def flaky_take(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop(0)
+        return await real_take(*args, **kwargs)
+
+    monkeypatch.setattr(inbox, "take", flaky_take)
+    [answer] = await bot.say(BOB, "/regels")
+    assert "SAAR" in answer.message
+    assert bot.pauses == [1.0, 2.0]  # waited (recorded, not slept) while the stream stood still
