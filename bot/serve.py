@@ -14,7 +14,8 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -109,11 +110,8 @@ class Server:
         if not self.adapters:
             log.info("no chat platform set up: web server (healthz, open311) and scheduler only")
 
-    def _spawn(self, job: Awaitable[None], name: str) -> None:
-        async def run() -> None:
-            await job
-
-        self._tasks.append(asyncio.create_task(run(), name=name))
+    def _spawn(self, job: Coroutine[Any, Any, None], name: str) -> None:
+        self._tasks.append(asyncio.create_task(job, name=name))
 
     async def _send_loop(self) -> None:
         """The one send loop until stop; a crash of the loop itself is logged and it starts again."""
