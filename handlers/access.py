@@ -1,4 +1,4 @@
-"""Who is speaking, where, and what they may do: resolved once per update."""
+"""Who is speaking, where, and what they may do: resolved once per update, by the dispatcher."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.services import Services
 from handlers.types import Incoming
 from storage.audit import remember_member
-from storage.cache import CachedChat, CachedPerson, RowCache, row_cache
 from storage.chats import ensure_chat
 from storage.models import Chat, Person, Role, RoleName
 from storage.people import ensure_person, pseudonym_secret, roles_of
@@ -87,34 +86,3 @@ async def ensure_rows(
     if incoming.is_group and sender.external_id != incoming.chat_id:  # not an anonymous admin
         await remember_member(session, chat.id, person.id, now)
     return chat, person
-
-
-@dataclass(frozen=True)
-class Known:
-    """What the row cache knows of this update's chat and sender (see storage/cache.py)."""
-
-    chat: CachedChat
-    person: CachedPerson | None
-
-
-def known_rows(cache: RowCache, incoming: Incoming) -> Known | None:
-    """The cached chat and sender when both rows exist exactly as ``ensure_rows`` would leave them
-    (same title, name and username), else None."""
-    chat = cache.chat(incoming.platform, incoming.chat_id)
-    if chat is None or (incoming.chat_title and chat.title != incoming.chat_title):
-        return None
-    sender = incoming.sender
-    if sender is None:
-        return Known(chat, None)
-    person = cache.person(incoming.platform, sender.external_id)
-    if person is None or person.username != sender.username:
-        return None
-    if sender.display_name and person.display_name != sender.display_name[:255]:
-        return None
-    return Known(chat, person)
-
-
-def known(incoming: Incoming, services: Services) -> Known | None:
-    """:func:`known_rows` for handlers that only need ids, locales or the area: no database."""
-    cache = row_cache(services.db)
-    return known_rows(cache, incoming) if cache is not None else None

@@ -14,9 +14,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util.concurrency import await_only, in_greenlet
 
-from storage.cache import INFO_KEY, CachedSession, RowCache
-from storage.cache import install as install_cache_events
-
 BUSY_TIMEOUT_SECONDS = 30
 # aiosqlite logs every statement with its values at DEBUG: with LOG_LEVEL=DEBUG that would write
 # names and descriptions to the log, so its logger never goes below INFO.
@@ -157,14 +154,9 @@ def create_engine(url: str) -> AsyncEngine:
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions of one database; they share a :class:`RowCache` that their own writes keep true."""
-    install_cache_events()
-    return async_sessionmaker(
-        engine,
-        expire_on_commit=False,
-        sync_session_class=CachedSession,
-        info={INFO_KEY: RowCache()},
-    )
+    """Sessions of one database. No row cache: the dispatcher reads the chat, person, roles and
+    dialog once per update, in the transaction that handles it (see handlers/router.py)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
 
 
 def _root_cause(error: BaseException) -> BaseException:
