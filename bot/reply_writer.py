@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime
 
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.codec import reply_to_json
@@ -62,9 +63,16 @@ async def write_replies(
         await mark_done(session, [inbox_id], now)
 
 
+def _live(session: AsyncSession, chat: Chat) -> bool:
+    """Still a row: the handler may have deleted it (/vergeetmij deletes the private chat, and its
+    answer goes to a new one)."""
+    state = inspect(chat)
+    return chat in session and not (state.deleted or state.was_deleted)
+
+
 async def _chat_id(session: AsyncSession, want: ChatWant, known: KnownChats, now: datetime) -> int:
     platform, external_id, kind, title = want
     chat = known.get((platform, external_id))
-    if chat is not None and (not title or chat.title == title):
+    if chat is not None and _live(session, chat) and (not title or chat.title == title):
         return chat.id
     return (await ensure_chat(session, platform, external_id, kind, title, now)).id

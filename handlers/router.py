@@ -11,13 +11,12 @@ from enum import StrEnum
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Audience, resolve_actor
+from handlers.access import Audience, resolve
 from handlers.audit import record_refusals
 from handlers.context import Context
 from handlers.quiet import continue_privately, deep_link_command, quiet_group_replies
 from handlers.services import Services
 from handlers.types import EventKind, Incoming, Reply
-from storage.dialogs import current_dialog
 from storage.models import Chat, DialogState
 
 log = logging.getLogger(__name__)
@@ -96,9 +95,7 @@ class Dispatcher:
         Any failure becomes the catalog's apology, logged with context."""
         chats: dict[tuple[str, str], Chat] = {}
         try:
-            # A savepoint: a failing handler's half-written rows are undone, the rest still commits.
-            async with session.begin_nested():
-                replies = await self._route(incoming, session, chats)
+            replies = await self._route(incoming, session, chats)
         except Exception as error:
             if database_away(error):
                 raise  # not the handler's fault: the inbox retries the update once the database is back
@@ -110,7 +107,12 @@ class Dispatcher:
                 incoming.command,
                 incoming.callback_data,
             )
-            return Handled([Reply.say("error.generic")], {})
+            # Undo the handler's half-written rows (no savepoint per update: two more statements
+            # for every message, for the rare failure); the chat and person rows are made again.
+            await session.rollback()
+            chats.clear()
+            await self.context(session, incoming, chats)
+            return Handled([Reply.say("error.generic")], chats)
         await record_refusals(session, incoming, replies, self.services)
         return Handled(quiet_group_replies(incoming, replies), chats)
 
@@ -145,11 +147,8 @@ class Dispatcher:
     ) -> Context:
         """The chat and person rows (created on first contact), their roles and the live dialog:
         read once, in the update's own transaction, for every handler that runs on it."""
-        actor = await resolve_actor(session, incoming, self.services)
+        actor, dialog = await resolve(session, incoming, self.services)
         chats[(actor.chat.platform, actor.chat.external_id)] = actor.chat
-        dialog = None
-        if actor.person is not None:
-            dialog = await current_dialog(session, actor.chat.id, actor.person.id, self.services.clock.now())
         return Context.of(self.services, session, actor, dialog)
 
     async def _command(

@@ -6,6 +6,9 @@ import asyncio
 import logging
 import sqlite3
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +90,36 @@ _TURNS = WriterTurns()
 _TURN_KEY = "buurtbot_writer_turn"
 
 
+# Which transactions SQLite syncs to disk at COMMIT. WAL with synchronous=NORMAL survives any crash
+# of the process (and keeps the file sound on power loss); only a power cut can lose the last
+# commits. That is harmless for what can be redone from the inbox (handling an update, recording a
+# delivery: at worst a reply goes out twice), so only storing what a platform was told is ours
+# (the inbox intake, before its 200 or offset) waits for the disk: ~4.5 ms per commit here.
+_DURABLE: ContextVar[bool] = ContextVar("buurtbot_durable_commit", default=False)
+_SYNC_KEY = "buurtbot_synchronous"
+
+
+@contextmanager
+def durable() -> Iterator[None]:
+    """Transactions begun in this block reach the disk before their COMMIT returns (SQLite's
+    synchronous=FULL; PostgreSQL always does)."""
+    token = _DURABLE.set(True)
+    try:
+        yield
+    finally:
+        _DURABLE.reset(token)
+
+
+def _synchronous(connection: Any) -> None:
+    # Only outside a transaction may the level change: here, just before BEGIN.
+    level = "FULL" if _DURABLE.get() else "NORMAL"
+    if connection.info.get(_SYNC_KEY) != level:
+        connection.exec_driver_sql(f"PRAGMA synchronous={level}")
+        connection.info[_SYNC_KEY] = level
+
+
 def _begin(connection: Any) -> None:
+    _synchronous(connection)
     if in_greenlet():  # always, under the async engine; a plain sync use has no loop to protect
         database = connection.engine.url.database or ":memory:"
         turn = await_only(_TURNS.take(database))
