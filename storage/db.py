@@ -114,7 +114,11 @@ def _synchronous(connection: Any) -> None:
     # Only outside a transaction may the level change: here, just before BEGIN.
     level = "FULL" if _DURABLE.get() else "NORMAL"
     if connection.info.get(_SYNC_KEY) != level:
-        connection.exec_driver_sql(f"PRAGMA synchronous={level}")
+        # On the driver's cursor, like the pragmas at connect: a setting of the connection, not a
+        # statement of the transaction (engine events, e.g. the tests' database cuts, skip it).
+        cursor = connection.connection.cursor()
+        cursor.execute(f"PRAGMA synchronous={level}")
+        cursor.close()
         connection.info[_SYNC_KEY] = level
 
 
