@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from handlers.access import Actor
 from handlers.services import Services
+from handlers.understanding.understand import Understanding
 from storage.models import DialogState
 
 _SERVICE_FIELDS = tuple(f.name for f in fields(Services))
@@ -31,13 +32,20 @@ class Context(Services):
     session: AsyncSession
     actor: Actor
     dialog: DialogState | None = None
+    # The model's reading of a free-text message, made once, before the transaction begins.
+    understood: Understanding | None = None
 
     @classmethod
     def of(
-        cls, services: Services, session: AsyncSession, actor: Actor, dialog: DialogState | None = None
+        cls,
+        services: Services,
+        session: AsyncSession,
+        actor: Actor,
+        dialog: DialogState | None = None,
+        understood: Understanding | None = None,
     ) -> Context:
         base: dict[str, Any] = {name: getattr(services, name) for name in _SERVICE_FIELDS}
-        return cls(**base, session=session, actor=actor, dialog=dialog)
+        return cls(**base, session=session, actor=actor, dialog=dialog, understood=understood)
 
 
 def after_commit(session: AsyncSession, action: Callable[[], None]) -> None:

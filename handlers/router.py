@@ -17,6 +17,7 @@ from handlers.context import Context
 from handlers.quiet import continue_privately, deep_link_command, quiet_group_replies
 from handlers.services import Services
 from handlers.types import EventKind, Incoming, Reply
+from handlers.understanding.understand import Understanding, understand
 from storage.models import Chat, DialogState
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,16 @@ class Handled:
     chats: Mapping[tuple[str, str], Chat]
 
 
+def _reading(incoming: Incoming, services: Services) -> Understanding | None:
+    """The model's reading of free text, for every recogniser that looks at it: made once, and
+    before the update's first statement, so the work is not done while holding SQLite's writer."""
+    if incoming.kind is not EventKind.MESSAGE or incoming.command is not None or not incoming.text.strip():
+        return None
+    if len(incoming.text) > services.settings.max_text_length:
+        return None
+    return understand(incoming.text)
+
+
 class Dispatcher:
     def __init__(self, routes: Routes, services: Services) -> None:
         self.routes = routes
@@ -95,7 +106,7 @@ class Dispatcher:
         Any failure becomes the catalog's apology, logged with context."""
         chats: dict[tuple[str, str], Chat] = {}
         try:
-            replies = await self._route(incoming, session, chats)
+            replies = await self._route(incoming, session, chats, _reading(incoming, self.services))
         except Exception as error:
             if database_away(error):
                 raise  # not the handler's fault: the inbox retries the update once the database is back
@@ -117,11 +128,15 @@ class Dispatcher:
         return Handled(quiet_group_replies(incoming, replies), chats)
 
     async def _route(
-        self, incoming: Incoming, session: AsyncSession, chats: dict[tuple[str, str], Chat]
+        self,
+        incoming: Incoming,
+        session: AsyncSession,
+        chats: dict[tuple[str, str], Chat],
+        understood: Understanding | None = None,
     ) -> list[Reply]:
         if len(incoming.text) > self.services.settings.max_text_length:
             return [] if incoming.is_group else [Reply.say("error.too_long")]
-        ctx = await self.context(session, incoming, chats)
+        ctx = await self.context(session, incoming, chats, understood)
         if incoming.kind is EventKind.CALLBACK:
             return await self._callback(incoming, ctx)
         if incoming.kind is not EventKind.MESSAGE:
@@ -143,13 +158,17 @@ class Dispatcher:
         return []
 
     async def context(
-        self, session: AsyncSession, incoming: Incoming, chats: dict[tuple[str, str], Chat]
+        self,
+        session: AsyncSession,
+        incoming: Incoming,
+        chats: dict[tuple[str, str], Chat],
+        understood: Understanding | None = None,
     ) -> Context:
         """The chat and person rows (created on first contact), their roles and the live dialog:
         read once, in the update's own transaction, for every handler that runs on it."""
         actor, dialog = await resolve(session, incoming, self.services)
         chats[(actor.chat.platform, actor.chat.external_id)] = actor.chat
-        return Context.of(self.services, session, actor, dialog)
+        return Context.of(self.services, session, actor, dialog, understood)
 
     async def _command(
         self, incoming: Incoming, ctx: Context, chats: dict[tuple[str, str], Chat]

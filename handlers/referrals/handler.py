@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.referrals.answer import CALLBACK, group_pointer, menu, referral
-from handlers.referrals.recognise import normalise, recognise
+from handlers.referrals.recognise import MAX_CHARS, normalise, recognise
 from handlers.referrals.situations import BY_ID, Situation, by_word
 from handlers.types import Incoming, Reply
 from handlers.understanding.understand import understand
@@ -70,14 +70,15 @@ async def recognise_text(incoming: Incoming, services: Context) -> list[Reply] |
     """
     if incoming.command is not None or not incoming.text.strip():
         return None
-    found = recognise(incoming.text)
+    understood = services.understood or understand(incoming.text)
+    found = recognise(incoming.text, understood if len(incoming.text) <= MAX_CHARS else None)
     if found is None:
         return None
     situation = BY_ID[found.situation]
     if incoming.is_group and situation.sensitive:
         return [group_pointer(situation, found.danger)]
     answer = [await _referral(incoming, services, situation, found.danger, found.age)]
-    if not incoming.is_group and understand(incoming.text).category is not None:
+    if not incoming.is_group and understood.category is not None:
         answer.append(Reply.say("understanding.fallback.also_report"))  # an incident the wijk may need
     return answer
 

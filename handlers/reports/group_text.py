@@ -44,7 +44,7 @@ async def recognise(incoming: Incoming, services: Context) -> list[Reply] | None
         return await _photo_reminder(incoming, services)
     if not incoming.text.strip():
         return None
-    recognition = classify(incoming.text, services.clock.now(), services.settings.tz)
+    recognition = classify(incoming.text, services.clock.now(), services.settings.tz, services.understood)
     if recognition.verdict is Verdict.CHATTER:
         if not could_follow_up(recognition.report):
             return None
