@@ -10,11 +10,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import ChatMember
 from storage.models import Chat, DialogState, Person, Role
+
+# Built once with bound parameters: constructing it anew for every update cost about as much CPU
+# as running it (SQLAlchemy's statement building and cache-key walk), ~0.5 ms per update here.
+_SPEAKER = (
+    select(Chat, Person, Role, DialogState, ChatMember.id)
+    .select_from(Chat)
+    .outerjoin(
+        Person, and_(Person.platform == bindparam("platform"), Person.external_id == bindparam("person"))
+    )
+    .outerjoin(Role, Role.person_id == Person.id)
+    .outerjoin(DialogState, and_(DialogState.chat_id == Chat.id, DialogState.person_id == Person.id))
+    .outerjoin(ChatMember, and_(ChatMember.chat_id == Chat.id, ChatMember.person_id == Person.id))
+    .where(Chat.platform == bindparam("platform"), Chat.external_id == bindparam("chat"))
+)
 
 
 @dataclass(frozen=True)
@@ -35,16 +49,8 @@ async def load_speaker(
             select(Chat).where(Chat.platform == platform, Chat.external_id == chat_external_id)
         )
         return None if chat is None else Seen(chat, None, (), None, False)
-    statement = (
-        select(Chat, Person, Role, DialogState, ChatMember.id)
-        .select_from(Chat)
-        .outerjoin(Person, and_(Person.platform == platform, Person.external_id == person_external_id))
-        .outerjoin(Role, Role.person_id == Person.id)
-        .outerjoin(DialogState, and_(DialogState.chat_id == Chat.id, DialogState.person_id == Person.id))
-        .outerjoin(ChatMember, and_(ChatMember.chat_id == Chat.id, ChatMember.person_id == Person.id))
-        .where(Chat.platform == platform, Chat.external_id == chat_external_id)
-    )
-    rows = (await session.execute(statement)).all()
+    params = {"platform": platform, "chat": chat_external_id, "person": person_external_id}
+    rows = (await session.execute(_SPEAKER, params)).all()
     if not rows:
         return None
     chat, person, _, dialog, member = rows[0]
