@@ -131,8 +131,8 @@ async def test_a_crash_before_the_done_mark_files_the_report_once_on_the_retry(
     await manual.inbox.idle()
     await manual.drain.drain()
     async with app.services.db() as session:
-        assert await session.scalar(select(func.count()).select_from(Report)) == 1
+        [short_id] = list(await session.scalars(select(Report.short_id)))  # one report, not two
     assert await inbox_states(app) == {"pending": 0, "done": 2, "dead": 0}
-    cards = [c for c in fake.calls_to("sendMessage", GROUP) if "Melding M-0001" in c.params["text"]]
-    everything = " ".join(c.params["text"] for c in fake.calls_to("sendMessage"))
-    assert len(cards) == 1 and "M-0002" not in everything
+    # (On PostgreSQL the rolled-back attempt used up a report id, so the number may be M-0002.)
+    cards = [c for c in fake.calls_to("sendMessage") if "Melding M-" in c.params["text"]]
+    assert len(cards) == 1 and f"Melding {short_id}" in cards[0].params["text"]
