@@ -150,9 +150,9 @@ class BuurtbotRunner:
     """The real bot: polling, adapter, router, handlers, outbox in the database, sender."""
 
     def __init__(self, base_url: str, database_url: str) -> None:
-        from bot.adapters.telegram.run import TelegramRuntime
         from bot.app import build_app
         from config.settings import load_settings
+        from tests.telegram.runtime import TelegramRuntime
 
         settings = load_settings(
             _env_file=None,

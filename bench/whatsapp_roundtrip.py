@@ -73,7 +73,7 @@ async def run(n: int, concurrency: int, database_url: str) -> dict[str, float]:
             async with asyncio.timeout(600):
                 await whatsapp.intake.idle()
             handled = time.perf_counter() - started
-            drain = app.drain({"whatsapp": whatsapp.transport})
+            drain = app.sender({"whatsapp": whatsapp.transport})
             async with asyncio.timeout(600):
                 delivered = await drain.drain(limit=10 * n)
             total = time.perf_counter() - started

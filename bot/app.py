@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot.delivery import OutboxDrain, RetryPolicy, Transport
+from bot.delivery import RetryPolicy, Transport
 from bot.inbox import InboxWorker
-from bot.pacing import Budget, Budgets, Pacer, Pacing, Sleep
+from bot.pacing import Budgets, Pacer, Pacing, Sleep
 from bot.reply_writer import write_replies
 from bot.sender import PacedSender
 from bot.shared_pacing import SharedPacer
@@ -25,7 +25,7 @@ from handlers.places.book import PlaceBook, read_streets
 from handlers.router import Dispatcher, Routes
 from handlers.routes import ROUTES
 from handlers.services import Services
-from handlers.types import Incoming, Platform, Reply
+from handlers.types import Incoming, Reply
 from messages.catalog import Catalog
 from messages.services import load_directory
 from storage.db import create_engine, create_sessionmaker, is_sqlite
@@ -89,57 +89,49 @@ class App:
             await session.commit()
         self.services.outbox.wake()
 
-    def drain(self, transports: Mapping[str, Transport]) -> OutboxDrain:
-        retry = RetryPolicy(max_attempts=self.services.settings.outbox_max_attempts)
-        return OutboxDrain(self.services.db, transports, self.services.clock, retry, self._on_recorded)
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(max_attempts=self.services.settings.outbox_max_attempts)
 
     async def _on_recorded(self, session: AsyncSession, broadcast_ids: set[int]) -> bool:
         return await after_delivery(self.services, session, broadcast_ids)
 
-    def telegram_budgets(self) -> Budgets:
-        """Telegram's budgets from the settings (overall, per chat, per group)."""
-        settings = self.services.settings
-        return Budgets(
-            # A burst of 1 % of a second's budget lets the bucket catch up after a busy moment.
-            overall=Budget(
-                settings.outbox_rate_per_second, max(1, round(settings.outbox_rate_per_second / 100))
-            ),
-            per_chat=Budget(settings.outbox_per_chat_per_second, settings.outbox_chat_burst),
-            per_group=Budget(settings.outbox_per_group_per_minute / 60.0),
-        )
-
-    def telegram_pacer(self) -> Pacing:
-        """One process's budgets on SQLite; on PostgreSQL one budget shared by every sender worker
-        (``buurtbot run`` and each ``buurtbot send``), since Telegram counts per bot token."""
-        budgets = self.telegram_budgets()
+    def pacer(self, platform: str, budgets: Budgets) -> Pacing:
+        """One process's budgets on SQLite; on PostgreSQL one budget per platform shared by every
+        sender worker (``buurtbot run`` and each ``buurtbot send``), since platforms count per token."""
         # Real time on purpose: budgets are about real seconds on the wire. The injected clock
         # (tests' FakeClock) only decides when rows are due, never how fast they leave.
         if is_sqlite(self.services.settings.database_url):
             return Pacer(budgets, SystemClock())
-        return SharedPacer(self.services.db, Platform.TELEGRAM.value, budgets, SystemClock())
+        return SharedPacer(self.services.db, platform, budgets, SystemClock())
 
     def sender(
         self,
         transports: Mapping[str, Transport],
         *,
+        budgets: Mapping[str, Budgets | None] | None = None,
         sleep: Sleep = asyncio.sleep,
         batch: int = 200,
     ) -> PacedSender:
-        """The paced sender for these transports; Telegram is paced here, WhatsApp paces itself."""
+        """The one outbox sender for these transports, each platform paced by its adapter's budgets
+        (``budgets``; by default asked from the adapters in ``bot.adapters.ADAPTERS``)."""
         settings = self.services.settings
-        pacers = {Platform.TELEGRAM.value: self.telegram_pacer()} if Platform.TELEGRAM in transports else {}
+        if budgets is None:
+            from bot.adapters import adapter_budgets  # the adapters import this module
+
+            budgets = adapter_budgets(settings, transports)
+        pacers = {p: self.pacer(p, b) for p, b in budgets.items() if b is not None and p in transports}
         return PacedSender(
             self.services.db,
             transports,
             self.services.clock,
-            self.drain(transports),
-            pacers,
-            self.services.outbox,
+            self.retry_policy(),
+            self._on_recorded,
+            pacers=pacers,
+            outbox=self.services.outbox,
             worker=settings.outbox_worker_id or None,
             lease_seconds=settings.outbox_lease_seconds,
             batch=batch,
             sleep=sleep,
-            on_recorded=self._on_recorded,
             names=WorkerNames(self.engine, settings.database_url),
         )
 

@@ -57,34 +57,27 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    # Checks the database itself (not in main): a missing setting is named before touching it.
-    if settings.telegram_bot_token is None and settings.whatsapp_enabled:
-        from bot.adapters.whatsapp.run import run_whatsapp
+    """Every platform the settings set up, through one ``serve()``; none: the console (or with
+    ``--webhook`` the web server alone). Checks the database itself (not in main): a missing
+    setting is named in one line before touching it."""
+    from bot.adapters import enabled_adapters
+    from bot.serve import missing_setting, mode_name
+    from bot.serve import run as run_server
 
-        if not _database_reachable(settings):
-            return 2
-        places_cli.migrate_and_seed(settings)
-        return run_whatsapp(settings)  # WhatsApp has only webhooks: --webhook is implied
-    if settings.telegram_bot_token is None and args.webhook:  # no chat platform: web server only (Open311)
-        from bot.web_only import run_web_only
-
-        places_cli.migrate_and_seed(settings)
-        return run_web_only(settings)
-    if settings.telegram_bot_token is None:
+    adapters = enabled_adapters(settings)
+    if not adapters and not args.webhook:
         if not _database_reachable(settings):
             return 2
         print(_say("cli.no_token"), file=sys.stderr)
         return cmd_console(args, settings)
-    from bot.adapters.telegram.run import missing_setting, mode_name, run_telegram
-
-    missing = missing_setting(settings, args.webhook)
-    if missing is not None:  # before touching the database: say what to set, in one line
+    missing = missing_setting(adapters, args.webhook)
+    if missing is not None:
         print(_say("cli.needs_setting", variable=missing, mode=mode_name(args.webhook)), file=sys.stderr)
         return 2
     if not _database_reachable(settings):
         return 2
     places_cli.migrate_and_seed(settings)
-    return int(run_telegram(settings, webhook=args.webhook))
+    return run_server(settings, webhook=args.webhook)
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
@@ -195,7 +188,7 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.adapters.telegram.worker import run_sender
+    from bot.serve import run_sender
 
     return run_sender(settings)
 
@@ -221,7 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="start the bot (Telegram and/or WhatsApp if set up, else the console)")
     run.add_argument("--webhook", action="store_true", help="serve webhooks instead of long polling")
     run.set_defaults(func=cmd_run, needs_database=False)  # cmd_run checks it after the settings
-    sub.add_parser("send", help="run one more outbox sender worker (Telegram)").set_defaults(func=cmd_send)
+    sub.add_parser("send", help="run one more outbox sender worker (every platform set up)").set_defaults(
+        func=cmd_send
+    )
     sub.add_parser("console", help="chat with the bot in this terminal").set_defaults(func=cmd_console)
     sub.add_parser("migrate", help="create or upgrade the database tables").set_defaults(func=cmd_migrate)
     parse = sub.add_parser("parse", help="parse a report text (or stdin lines) into JSON")

@@ -1,4 +1,4 @@
-"""Outbound delivery: the transport protocol every platform implements, and the outbox drain.
+"""Outbound delivery: the transport protocol every platform implements, and the one outcome policy.
 
 Platform-free on purpose: transports (Telegram, WhatsApp, console) map their own errors onto the
 neutral outcomes below, so retry and pacing policy lives in one place.
@@ -6,22 +6,17 @@ neutral outcomes below, so retry and pacing policy lives in one place.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.clock import Clock
-from handlers.codec import reply_from_json
 from handlers.types import Platform, Reply
 from storage.chats import get_chat, set_active
 from storage.models import Chat, OutboxMessage, OutboxStatus
-from storage.outbox import due_rows, remember_tracked, tracked_message_id
-
-log = logging.getLogger(__name__)
+from storage.outbox import remember_tracked
 
 
 @dataclass(frozen=True)
@@ -96,117 +91,58 @@ class RetryPolicy:
 OnRecorded = Callable[[AsyncSession, set[int]], Awaitable[bool]]
 
 
-class OutboxDrain:
-    """Delivers due outbox rows one by one through the platform's transport.
+async def record_outcome(
+    session: AsyncSession,
+    row: OutboxMessage,
+    chat: Chat,
+    reply: Reply,
+    outcome: Outcome,
+    now: datetime,
+    retry: RetryPolicy,
+) -> None:
+    """The one outcome policy: apply one delivery outcome to its row (and the chat).
 
-    This is the simple, unpaced delivery used by the console and by tests; the paced sender
-    for Telegram's limits builds on the same row handling (:meth:`deliver_row`).
+    429 → due again after ``retry_after`` (not counted as an attempt); 5xx/timeouts → backoff up to
+    ``retry.max_attempts``, then failed; gone (403, blocked) → failed and the chat inactive;
+    migrated → moved to the new chat id and due at once; refused → failed with the platform's code.
     """
+    row.attempts += 1
+    match outcome:
+        case Sent(message_id):
+            row.status, row.sent_at, row.platform_message_id = OutboxStatus.SENT, now, message_id
+            track = reply.track or reply.edit
+            if track:
+                await remember_tracked(session, chat.id, track, message_id, now)
+        case RetryAfter(seconds):
+            row.attempts -= 1  # a throttle is not the message's fault
+            row.next_attempt_at = now + timedelta(seconds=seconds)
+        case ChatGone(reason):
+            fail(row, reason)
+            await set_active(session, chat.id, False)
+        case Migrated(new_id):
+            await _move_to(session, row, chat, new_id, now)
+        case Transient(reason):
+            if row.attempts >= retry.max_attempts:
+                fail(row, reason)
+            else:
+                row.next_attempt_at = now + retry.delay(row.attempts)
+                row.error = reason
+        case Permanent(reason):
+            fail(row, reason)
 
-    def __init__(
-        self,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        transports: Mapping[str, Transport],
-        clock: Clock,
-        retry: RetryPolicy | None = None,
-        on_recorded: OnRecorded | None = None,
-    ) -> None:
-        self._sessionmaker = sessionmaker
-        self._transports = transports
-        self._clock = clock
-        self._retry = retry or RetryPolicy()
-        self._on_recorded = on_recorded
 
-    async def drain(self, limit: int = 1000) -> int:
-        """Deliver every row that is due now; returns how many were attempted."""
-        attempted = 0
-        while attempted < limit:
-            async with self._sessionmaker() as session:
-                batch = await due_rows(session, self._clock.now(), limit=min(100, limit - attempted))
-            if not batch:
-                break
-            for row, _chat in batch:
-                await self.deliver_row(row.id)
-                attempted += 1
-        return attempted
+def fail(row: OutboxMessage, reason: str) -> None:
+    row.status, row.error = OutboxStatus.FAILED, reason[:500]
 
-    async def deliver_row(self, row_id: int) -> Outcome | None:
-        """Send one pending row and record the outcome; None when there was nothing to send.
 
-        No transaction is held across the network call: on SQLite that would keep every other
-        writer waiting for Telegram, and on PostgreSQL it would pin a connection per send.
-        """
-        async with self._sessionmaker() as session:
-            row = await session.get(OutboxMessage, row_id)
-            chat = await session.get(Chat, row.chat_id) if row is not None else None
-            if row is None or chat is None or row.status != OutboxStatus.PENDING:
-                return None
-            transport = self._transports.get(chat.platform)
-            reply = reply_from_json(row.payload)
-            edit_id = await tracked_message_id(session, chat.id, reply.edit) if reply.edit else None
-            address = ChatAddress(chat.external_id, chat.kind, chat.locale, chat.title)
-            if transport is None:
-                self._fail(row, f"no transport for {chat.platform}")
-                await session.commit()
-                return None
-        try:
-            outcome = await transport.deliver(address, reply, edit_id)
-        except Exception as exc:  # a transport bug must not lose the row
-            log.exception("transport %s failed on outbox row %s", chat.platform, row_id)
-            outcome = Transient(type(exc).__name__)
-        async with self._sessionmaker() as session:
-            row = await session.get(OutboxMessage, row_id)
-            chat = await session.get(Chat, chat.id)
-            if row is None or chat is None:
-                return outcome
-            await self.record(session, row, chat, reply, outcome)
-            if row.broadcast_id is not None and self._on_recorded is not None:
-                await session.flush()
-                await self._on_recorded(session, {row.broadcast_id})
-            await session.commit()
-        return outcome
-
-    async def record(
-        self, session: AsyncSession, row: OutboxMessage, chat: Chat, reply: Reply, outcome: Outcome
-    ) -> None:
-        """Apply one delivery outcome to the row (and the chat)."""
-        now = self._clock.now()
-        row.attempts += 1
-        match outcome:
-            case Sent(message_id):
-                row.status, row.sent_at, row.platform_message_id = OutboxStatus.SENT, now, message_id
-                track = reply.track or reply.edit
-                if track:
-                    await remember_tracked(session, chat.id, track, message_id, now)
-            case RetryAfter(seconds):
-                row.attempts -= 1  # a throttle is not the message's fault
-                row.next_attempt_at = now + timedelta(seconds=seconds)
-            case ChatGone(reason):
-                self._fail(row, reason)
-                await set_active(session, chat.id, False)
-            case Migrated(new_id):
-                await self._move_to(session, row, chat, new_id)
-            case Transient(reason):
-                if row.attempts >= self._retry.max_attempts:
-                    self._fail(row, reason)
-                else:
-                    row.next_attempt_at = now + self._retry.delay(row.attempts)
-                    row.error = reason
-            case Permanent(reason):
-                self._fail(row, reason)
-
-    @staticmethod
-    def _fail(row: OutboxMessage, reason: str) -> None:
-        row.status, row.error = OutboxStatus.FAILED, reason[:500]
-
-    async def _move_to(self, session: AsyncSession, row: OutboxMessage, chat: Chat, new_id: str) -> None:
-        existing = await get_chat(session, chat.platform, new_id)
-        if existing is None:
-            # ``chat`` may come from another (closed) session: change the row of this session.
-            live = await session.get(Chat, chat.id)
-            if live is not None:
-                live.external_id = new_id  # the same group under its supergroup id
-        else:
-            row.chat_id = existing.id
-        row.attempts -= 1
-        row.next_attempt_at = self._clock.now()
+async def _move_to(session: AsyncSession, row: OutboxMessage, chat: Chat, new_id: str, now: datetime) -> None:
+    existing = await get_chat(session, chat.platform, new_id)
+    if existing is None:
+        # ``chat`` may come from another (closed) session: change the row of this session.
+        live = await session.get(Chat, chat.id)
+        if live is not None:
+            live.external_id = new_id  # the same group under its supergroup id
+    else:
+        row.chat_id = existing.id
+    row.attempts -= 1
+    row.next_attempt_at = now

@@ -47,18 +47,29 @@ class Budgets:
     per_group: Budget | None = None  # groups have a per-minute budget on Telegram
 
 
-class _Bucket:
-    """Theoretical arrival times per key (GCRA); keys idle long enough are forgotten."""
+class TokenBucket:
+    """The one token bucket: GCRA ("theoretical arrival time") per key, ``budget.burst`` tokens deep.
 
-    def __init__(self, budget: Budget) -> None:
+    Keyed use (the pacers): ``earliest``/``book`` slots ahead on a float time line, ``sent`` after a
+    late send, ``forget_idle`` to stay small. Clock use (an overall budget taken at the moment of
+    sending, or a transport-side budget): ``take`` — after a stall at most ``burst`` go at once, so a
+    sliding-window limit holds.
+    """
+
+    def __init__(self, budget: Budget, clock: Clock | None = None) -> None:
         self.budget = budget
         self.tat: dict[str, float] = {}
+        self._clock = clock
+        self._epoch = clock.now() if clock is not None else None
 
-    def earliest(self, key: str, now: float) -> float:
-        return max(now, self.tat.get(key, now) - self.budget.tolerance)
+    def earliest(self, key: str, now: float, count: int = 1) -> float:
+        """The first moment ``count`` tokens (at most the burst) are there for ``key``."""
+        count = min(count, self.budget.burst)
+        return max(now, self.tat.get(key, now) - (self.budget.burst - count) * self.budget.interval)
 
-    def book(self, key: str, at: float) -> None:
-        self.tat[key] = max(self.tat.get(key, at), at) + self.budget.interval
+    def book(self, key: str, at: float, count: int = 1) -> None:
+        count = min(count, self.budget.burst)
+        self.tat[key] = max(self.tat.get(key, at), at) + count * self.budget.interval
 
     def sent(self, key: str, at: float) -> None:
         """The message booked last went at ``at``: the next one keeps a full interval from *that*.
@@ -72,30 +83,16 @@ class _Bucket:
         for key in [k for k, tat in self.tat.items() if tat < now]:
             del self.tat[key]
 
-
-class TokenBucket:
-    """A classic token bucket on the clock: tokens refill at ``rate``, at most ``burst`` are kept.
-
-    Used for the overall budget at the moment of sending (not booked ahead): after a stall of the
-    event loop at most ``burst`` extra messages go at once, so a sliding-window limit holds.
-    """
-
-    def __init__(self, budget: Budget, clock: Clock) -> None:
-        self._budget = budget
-        self._clock = clock
-        self._tokens = float(budget.burst)
-        self._at = clock.now()
-
-    def take(self) -> float:
-        """Take one token and return 0, or return the seconds until one is there (taking nothing)."""
-        now = self._clock.now()
-        elapsed = (now - self._at).total_seconds()
-        self._tokens = min(float(self._budget.burst), self._tokens + elapsed * self._budget.rate)
-        self._at = now
-        if self._tokens >= 1.0:
-            self._tokens -= 1.0
-            return 0.0
-        return (1.0 - self._tokens) / self._budget.rate
+    def take(self, count: int = 1, key: str = "") -> float:
+        """On the clock: take ``count`` tokens and return 0, or return the seconds until they are
+        there (taking nothing). More than the burst waits for a full bucket."""
+        assert self._clock is not None and self._epoch is not None, "take() needs a clock"
+        now = (self._clock.now() - self._epoch).total_seconds()
+        at = self.earliest(key, now, count)
+        if at > now:
+            return at - now
+        self.book(key, now, count)
+        return 0.0
 
 
 class Pacing(Protocol):
@@ -120,7 +117,9 @@ class Pacing(Protocol):
         ...
 
 
-def slot(chat_bucket: _Bucket, group_bucket: _Bucket | None, blocked: float, chat: str, now: float) -> float:
+def slot(
+    chat_bucket: TokenBucket, group_bucket: TokenBucket | None, blocked: float, chat: str, now: float
+) -> float:
     """The earliest moment (clock seconds) one message to ``chat`` may go; books it in the buckets."""
     at = max(blocked, chat_bucket.earliest(chat, now))
     if group_bucket is not None:
@@ -138,8 +137,8 @@ class Pacer:
     def __init__(self, budgets: Budgets, clock: Clock) -> None:
         self._clock = clock
         self.overall = TokenBucket(budgets.overall, clock)
-        self._chat = _Bucket(budgets.per_chat)
-        self._group = _Bucket(budgets.per_group) if budgets.per_group else None
+        self._chat = TokenBucket(budgets.per_chat)
+        self._group = TokenBucket(budgets.per_group) if budgets.per_group else None
         self._blocked: dict[str, float] = {}
         self._epoch = clock.now()
         self._booked = 0

@@ -1,12 +1,17 @@
-"""The paced outbox sender: claims due rows with a lease, sends them within the budgets, records.
+"""The one outbox sender: claims due rows with a lease, sends them within the budgets, records.
 
-One loop per process (several processes may share one outbox). Rows are claimed in batches
+Every message of every platform leaves here: replies (written by ``bot.reply_writer``), alerts and
+campaigns (``services.outbox.enqueue``) are all outbox rows. :meth:`PacedSender.run` is the one send
+loop of a process (``buurtbot run`` and each ``buurtbot send``; several processes may share one
+PostgreSQL outbox); :meth:`PacedSender.drain` delivers what is due now, unpaced, for the console, the
+tests and one-shot tools, with the same delivery and outcome code. Rows are claimed in batches
 (``storage.outbox_claims``); each chat's rows go in order through one small task that books a slot
 with the chat's platform :class:`~bot.pacing.Pacing` (in this process on SQLite, shared by all
 workers in PostgreSQL: ``bot.shared_pacing``), waits for it and sends. No database
 transaction is open during a network call: outcomes are collected and written in short batches by
-a recorder, with :meth:`OutboxDrain.record`'s rules (429 → later, for that chat only; 5xx/timeouts
-→ backoff up to the limit, then failed; 403 → chat inactive; migrated → moved, sent again).
+a recorder, with the one outcome policy (``bot.delivery.record_outcome``: 429 → later, for that
+chat only; 5xx/timeouts → backoff up to the limit, then failed; 403 → chat inactive; migrated →
+moved, sent again).
 A recorded delivery is final; a crash between a send and its record can repeat at most the
 messages that were in flight at that moment.
 """
@@ -32,12 +37,14 @@ from bot.delivery import (
     ChatGone,
     Migrated,
     OnRecorded,
-    OutboxDrain,
     Outcome,
     RetryAfter,
+    RetryPolicy,
     Sent,
     Transient,
     Transport,
+    fail,
+    record_outcome,
 )
 from bot.pacing import Pacing, Sleep
 from handlers.clock import Clock
@@ -46,7 +53,7 @@ from handlers.outbox import Outbox
 from handlers.types import ChatKind, Reply
 from storage import outbox_claims as claims
 from storage.models import Chat, OutboxMessage, OutboxStatus
-from storage.outbox import tracked_message_id
+from storage.outbox import due_rows, tracked_message_id
 from storage.worker_names import WorkerNames
 
 log = logging.getLogger(__name__)
@@ -88,23 +95,23 @@ class PacedSender:
         sessionmaker: async_sessionmaker[AsyncSession],
         transports: Mapping[str, Transport],
         clock: Clock,
-        drain: OutboxDrain,
-        pacers: Mapping[str, Pacing],
-        outbox: Outbox,
+        retry: RetryPolicy | None = None,
+        on_recorded: OnRecorded | None = None,
         *,
+        pacers: Mapping[str, Pacing] | None = None,
+        outbox: Outbox | None = None,
         worker: str | None = None,
         lease_seconds: float = 60.0,
         batch: int = 200,
         sleep: Sleep = asyncio.sleep,
-        on_recorded: OnRecorded | None = None,
         names: WorkerNames | None = None,
     ) -> None:
         self._db = sessionmaker
         self._transports = transports
         self._clock = clock
-        self._drain = drain  # for its outcome rules (record)
-        self._pacers = pacers  # platforms without one pace themselves (WhatsApp's transport)
-        self._outbox = outbox
+        self._retry = retry or RetryPolicy()
+        self._pacers = dict(pacers or {})  # per platform (its adapter's budgets); none: unpaced
+        self._outbox = outbox or Outbox(clock)
         # With ``names`` the worker id is taken (and locked) when the loop starts: ``worker`` is then
         # the configured name or None for the first free stable one (storage/worker_names.py).
         self._names = names
@@ -419,12 +426,48 @@ class PacedSender:
             row, chat = rows.get(job.row_id), chats.get(job.chat_id)
             if row is None or chat is None or row.status != OutboxStatus.PENDING:
                 continue
-            await self._drain.record(session, row, chat, job.reply, outcome)
+            await record_outcome(session, row, chat, job.reply, outcome, self._clock.now(), self._retry)
             row.claimed_by, row.claimed_until = None, None
             if job.broadcast_id is not None:
                 broadcasts.add(job.broadcast_id)
         await session.flush()
         return broadcasts
+
+    # -- unpaced: what is due now ---------------------------------------------------------------
+    async def drain(self, limit: int = 1000) -> int:
+        """Deliver every row that is due now, one by one and unpaced (the console, tests, one-shot
+        tools); returns how many were attempted. Not to be run beside :meth:`run` on one outbox."""
+        attempted = 0
+        while attempted < limit:
+            async with self._db() as session:
+                batch = await due_rows(session, self._clock.now(), limit=min(100, limit - attempted))
+            if not batch:
+                break
+            for row, _chat in batch:
+                await self._deliver_now(row.id)
+                attempted += 1
+        return attempted
+
+    async def _deliver_now(self, row_id: int) -> None:
+        """One row: read it, send it, record it. No transaction is held across the network call."""
+        async with self._db() as session:
+            row = await session.get(OutboxMessage, row_id)
+            chat = await session.get(Chat, row.chat_id) if row is not None else None
+            if row is None or chat is None or row.status != OutboxStatus.PENDING:
+                return
+            if chat.platform not in self._transports:
+                fail(row, f"no transport for {chat.platform}")
+                await session.commit()
+                return
+            job = await self._job(session, row, chat)
+        outcome = await self._deliver(job)
+        if isinstance(outcome, Sent):
+            self._after(job, outcome, deque(), None)  # remembers what it tracks, counts it
+        async with self._db() as session:
+            broadcasts = await self._apply(session, [(job, outcome)])
+            if broadcasts and self._on_recorded is not None:
+                await self._on_recorded(session, broadcasts)
+            await session.commit()
 
     # -- stopping ---------------------------------------------------------------------------------
     async def _shutdown(self) -> None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.pacing import Budgets, Sleep, _Bucket, slot
+from bot.pacing import Budgets, Sleep, TokenBucket, slot
 from handlers.clock import Clock
 from storage import send_budget
 
@@ -149,9 +149,9 @@ class SharedPacer:
             raise
         return slots
 
-    def _buckets(self, known: dict[str, float]) -> tuple[_Bucket, _Bucket | None]:
-        chat_bucket = _Bucket(self._budgets.per_chat)
-        group_bucket = _Bucket(self._budgets.per_group) if self._budgets.per_group else None
+    def _buckets(self, known: dict[str, float]) -> tuple[TokenBucket, TokenBucket | None]:
+        chat_bucket = TokenBucket(self._budgets.per_chat)
+        group_bucket = TokenBucket(self._budgets.per_group) if self._budgets.per_group else None
         for key, at in known.items():
             _platform, kind, chat = key.split(":", 2)
             if kind == "c":
@@ -168,8 +168,8 @@ class SharedPacer:
 
     def _changes(
         self,
-        chat_bucket: _Bucket,
-        group_bucket: _Bucket | None,
+        chat_bucket: TokenBucket,
+        group_bucket: TokenBucket | None,
         blocks: dict[str, float],
         known: dict[str, float],
     ) -> dict[str, float]:

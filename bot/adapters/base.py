@@ -32,6 +32,7 @@ from aiohttp import web
 from bot.delivery import Transport
 from bot.pacing import Budgets
 from config.settings import Settings
+from handlers.types import Msg
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -46,6 +47,15 @@ class AdapterContext:
     http: aiohttp.ClientSession
     webhook: bool
     stop: asyncio.Event
+
+
+class StartError(RuntimeError):
+    """A platform refused to start (token refused, API unreachable, webhook refused): ``message``
+    (a catalog message) says so in one line; ``buurtbot run`` prints it and exits with 2."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.key)
+        self.message = message
 
 
 class Adapter(Protocol):
@@ -64,7 +74,8 @@ class Adapter(Protocol):
         ...
 
     async def open(self, context: AdapterContext) -> Transport:
-        """Get ready to send; returns the transport the paced sender delivers this platform's rows with."""
+        """Get ready to send (and register inbox row handlers); returns the transport the one sender
+        delivers this platform's rows with. Raises :class:`StartError` when the platform refuses."""
         ...
 
     def add_routes(self, web_app: web.Application) -> None:

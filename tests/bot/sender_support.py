@@ -15,7 +15,7 @@ from telegram import Bot
 from bot.adapters.telegram.request import AiohttpRequest
 from bot.adapters.telegram.transport import TelegramTransport
 from bot.app import App
-from bot.delivery import OutboxDrain, RetryPolicy, Transport
+from bot.delivery import RetryPolicy, Transport
 from bot.pacing import Budget, Budgets, Pacer, Pacing
 from bot.sender import PacedSender
 from bot.shared_pacing import SharedPacer
@@ -119,23 +119,16 @@ def paced_sender(
         if shared
         else Pacer(budgets, pace_clock)
     )
-    drain = OutboxDrain(
+    return PacedSender(
         app.services.db,
         transports,
         clock,
         RetryPolicy(max_attempts=8, base_delay=0.02, max_delay=0.2),
         app._on_recorded,
-    )
-    return PacedSender(
-        app.services.db,
-        transports,
-        clock,
-        drain,
-        {"telegram": pacer},
-        app.services.outbox,
+        pacers={"telegram": pacer},
+        outbox=app.services.outbox,
         worker=worker,
         lease_seconds=lease,
-        on_recorded=app._on_recorded,
         sleep=pace.sleep if pace else asyncio.sleep,
         batch=batch,
     )

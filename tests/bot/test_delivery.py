@@ -1,4 +1,4 @@
-"""The outbox drain applies each transport outcome to the rows and chats in the database."""
+"""The sender's unpaced drain applies each transport outcome to the rows and chats in the database."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from bot.delivery import (
     ChatAddress,
     ChatGone,
     Migrated,
-    OutboxDrain,
     Outcome,
     Permanent,
     RetryAfter,
@@ -19,6 +18,7 @@ from bot.delivery import (
     Sent,
     Transient,
 )
+from bot.sender import PacedSender
 from handlers.clock import FakeClock
 from handlers.types import Msg, Platform, Reply
 from storage.chats import ensure_chat
@@ -62,7 +62,7 @@ async def test_enqueue_is_idempotent_per_key(app: App, clock: FakeClock) -> None
     await _queue(app, clock, ["-1"], Reply.say("rules.text"), "b1")
     await _queue(app, clock, ["-1"], Reply.say("rules.text"), "b1")
     transport = ScriptedTransport({})
-    drain = OutboxDrain(app.services.db, {"telegram": transport}, clock)
+    drain = PacedSender(app.services.db, {"telegram": transport}, clock)
     assert await drain.drain() == 1
     assert await drain.drain() == 0
     assert transport.calls == [("-1", "rules.text", None)]
@@ -71,7 +71,7 @@ async def test_enqueue_is_idempotent_per_key(app: App, clock: FakeClock) -> None
 async def test_throttle_delays_only_that_chat(app: App, clock: FakeClock) -> None:
     transport = ScriptedTransport({"-1": [RetryAfter(30), Sent("x")]})
     await _queue(app, clock, ["-1", "-2"], Reply.say("rules.text"), "b")
-    drain = OutboxDrain(app.services.db, {"telegram": transport}, clock)
+    drain = PacedSender(app.services.db, {"telegram": transport}, clock)
     await drain.drain()
     assert (await _rows(app)) == {"-1": ("pending", 0, None), "-2": ("sent", 1, None)}
     clock.advance(seconds=29)
@@ -84,7 +84,7 @@ async def test_throttle_delays_only_that_chat(app: App, clock: FakeClock) -> Non
 async def test_transient_errors_back_off_then_fail(app: App, clock: FakeClock) -> None:
     transport = ScriptedTransport({"-1": [Transient("500")]})
     await _queue(app, clock, ["-1"], Reply.say("rules.text"), "b")
-    drain = OutboxDrain(
+    drain = PacedSender(
         app.services.db, {"telegram": transport}, clock, RetryPolicy(max_attempts=3, base_delay=2)
     )
     await drain.drain()
@@ -102,7 +102,7 @@ async def test_transient_errors_back_off_then_fail(app: App, clock: FakeClock) -
 async def test_gone_chat_is_marked_inactive_and_permanent_fails(app: App, clock: FakeClock) -> None:
     transport = ScriptedTransport({"-1": [ChatGone("kicked")], "-2": [Permanent("bad request")]})
     await _queue(app, clock, ["-1", "-2"], Reply.say("rules.text"), "b")
-    await OutboxDrain(app.services.db, {"telegram": transport}, clock).drain()
+    await PacedSender(app.services.db, {"telegram": transport}, clock).drain()
     assert (await _rows(app)) == {"-1": ("failed", 1, "kicked"), "-2": ("failed", 1, "bad request")}
     async with app.services.db() as session:
         active = dict((await session.execute(select(Chat.external_id, Chat.active))).tuples().all())
@@ -112,14 +112,14 @@ async def test_gone_chat_is_marked_inactive_and_permanent_fails(app: App, clock:
 async def test_migrated_chat_gets_the_message_under_its_new_id(app: App, clock: FakeClock) -> None:
     transport = ScriptedTransport({"-1": [Migrated("-1001")]})
     await _queue(app, clock, ["-1"], Reply.say("rules.text"), "b")
-    await OutboxDrain(app.services.db, {"telegram": transport}, clock).drain()
+    await PacedSender(app.services.db, {"telegram": transport}, clock).drain()
     assert [c[0] for c in transport.calls] == ["-1", "-1001"]
     assert (await _rows(app)) == {"-1001": ("sent", 1, None)}
 
 
 async def test_tracked_message_is_edited_later(app: App, clock: FakeClock) -> None:
     transport = ScriptedTransport({})
-    drain = OutboxDrain(app.services.db, {"telegram": transport}, clock)
+    drain = PacedSender(app.services.db, {"telegram": transport}, clock)
     await _queue(app, clock, ["-1"], Reply((Msg.of("rules.text"),), track="card:M-1"), "first")
     await drain.drain()
     await _queue(app, clock, ["-1"], Reply((Msg.of("group.welcome"),), edit="card:M-1"), "second")
@@ -132,6 +132,6 @@ async def test_tracked_message_is_edited_later(app: App, clock: FakeClock) -> No
 
 async def test_missing_transport_fails_the_row_not_the_loop(app: App, clock: FakeClock) -> None:
     await _queue(app, clock, ["-1"], Reply.say("rules.text"), "b")
-    assert await OutboxDrain(app.services.db, {}, clock).drain() == 1
+    assert await PacedSender(app.services.db, {}, clock).drain() == 1
     assert (await _rows(app))["-1"][0] == "failed"
     clock.advance(seconds=timedelta(days=1).total_seconds())

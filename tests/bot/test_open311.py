@@ -123,19 +123,22 @@ async def test_one_request_and_not_found(client: TestClient[Any, Any]) -> None:
 
 
 async def test_run_webhook_without_a_chat_platform_serves_open311(app: App) -> None:
-    """``buurtbot run --webhook`` with no token: the web-only runtime on a real port."""
+    """``buurtbot run --webhook`` with no token: the server with no adapter, on a real port."""
     import socket
 
     import aiohttp
 
-    from bot.web_only import WebOnlyRuntime
+    from bot.serve import Server
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     settings = app.services.settings.model_copy(update={"open311_api_keys": KEYS, "port": port})
-    runtime = WebOnlyRuntime(
-        dataclasses.replace(app, services=dataclasses.replace(app.services, settings=settings)), settings
+    runtime = Server(  # no adapter: the web server alone
+        dataclasses.replace(app, services=dataclasses.replace(app.services, settings=settings)),
+        settings,
+        [],
+        webhook=True,
     )
     await runtime.start()
     try:

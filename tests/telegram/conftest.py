@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 import pytest
 from pydantic import SecretStr
 
-from bot.adapters.telegram.run import TelegramRuntime
 from bot.app import App
 from config.settings import Settings
 from handlers.clock import FakeClock
 from tests.fakes.telegram_api import FakeTelegram
+from tests.telegram.runtime import TelegramRuntime
 
 WEBHOOK_SECRET = "s3cret_token-1"
 
@@ -66,8 +66,10 @@ async def webhook(app: App, settings: Settings, fake: FakeTelegram) -> AsyncIter
 async def manual(app: App, settings: Settings, fake: FakeTelegram) -> AsyncIterator[TelegramRuntime]:
     """Connected (getMe) but not running: the test feeds updates and drains the outbox itself."""
     runtime = TelegramRuntime(app, telegram_settings(settings, fake))
-    await runtime.ptb.initialize()
+    await runtime.open()
+    # As before the one server: getMe only, no bot profile (its privacy-mode notices stay out).
+    app.services.bot_profile.pop("telegram", None)
     try:
         yield runtime
     finally:
-        await runtime.ptb.shutdown()
+        await runtime.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from telegram import Update
 
-from bot.adapters.telegram.run import TelegramRuntime
 from bot.app import App
 from handlers.clock import FakeClock
 from storage.alerts import Broadcast
@@ -14,6 +13,7 @@ from storage.models import RoleName
 from storage.people import ensure_person, grant_role
 from tests.fakes import telegram_updates as tu
 from tests.fakes.telegram_api import FakeTelegram
+from tests.telegram.runtime import TelegramRuntime
 
 ANNA = tu.user(501, "Anna", "anna_k")
 GROUPS = (-4001, -4002, -4003, -4004, -4005)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.adapters.telegram.run import TelegramRuntime
 from bot.app import App
 from bot.web import bound_port
 from storage.models import Person
 from tests.fakes import telegram_updates as tu
 from tests.fakes.telegram_api import FakeTelegram
+from tests.telegram.runtime import TelegramRuntime
 
 
 async def test_telegram_update_with_nul_and_surrogates_is_answered(

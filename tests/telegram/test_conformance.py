@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapters.telegram.adapter import ALLOWED_UPDATES
-from bot.adapters.telegram.run import TelegramRuntime
 from bot.adapters.telegram.webhook import parse_update
 from storage.inbox import InboxMessage
 from storage.inbox import counts as inbox_counts
 from tests.fakes.telegram_api import FakeTelegram
 from tests.shared_files import conformance_lines
+from tests.telegram.runtime import TelegramRuntime
 
 
 async def test_every_update_kind_is_handled_or_ignored(

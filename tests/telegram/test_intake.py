@@ -18,7 +18,6 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from bot.adapters.telegram.run import TelegramRuntime
 from bot.app import App, build_app
 from bot.cli import main
 from bot.inbox import backoff
@@ -32,6 +31,7 @@ from tests.conftest import DB_KIND
 from tests.fakes import telegram_updates as tu
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.conftest import WEBHOOK_SECRET, telegram_settings
+from tests.telegram.runtime import TelegramRuntime
 
 
 def _rules(user_id: int, update_id: int) -> dict[str, object]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.adapters.telegram.run import TelegramRuntime
 from bot.app import App
 from handlers.clock import FakeClock
 from storage.chats import create_area, ensure_chat
 from tests.fakes import telegram_updates as tu
 from tests.fakes.telegram_api import FakeTelegram
+from tests.telegram.runtime import TelegramRuntime
 
 GROUP = -4001
 ANNA = tu.user(501, "Anna", "anna_k")

@@ -7,13 +7,13 @@ import json
 import aiohttp
 from sqlalchemy import func, select
 
-from bot.adapters.telegram.run import TelegramRuntime
 from bot.app import App
 from bot.web import bound_port
 from storage.inbox import InboxMessage
 from tests.fakes import telegram_updates as tu
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.conftest import WEBHOOK_SECRET
+from tests.telegram.runtime import TelegramRuntime
 
 ANNA = tu.user(501, "Anna")
 

@@ -92,7 +92,7 @@ class ConsoleSession:
         self.write = write
         self.state = ConsoleState()
         self.transport = ConsoleTransport(app, write)
-        self.drain = app.drain({Platform.CONSOLE: self.transport})
+        self.drain = app.sender({Platform.CONSOLE: self.transport})  # unpaced: drain() after each line
 
     def say(self, key: str, **params: object) -> None:
         for line in strip_tags(self.app.services.catalog.render(Msg.of(key, **params))).splitlines():

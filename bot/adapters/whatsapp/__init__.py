@@ -5,9 +5,6 @@ Modules: ``parse`` (webhook JSON → Incoming / DeliveryStatus), ``words`` (plai
 (dedupe on wamid, 24 h window, routing), ``render`` (Reply → Cloud API bodies), ``client`` (HTTP),
 ``transport`` (the outbox's WhatsApp transport: window, template, limits), ``setup`` (wiring).
 
-Wiring in a bot process (``bot/web.py`` is the one aiohttp server)::
-
-    whatsapp = build_whatsapp(app, settings, http_session)     # if settings.whatsapp_enabled
-    web_app = build_web_app(services, route_adders=[..., whatsapp.add_routes])
-    transports = {Platform.TELEGRAM: ..., Platform.WHATSAPP: whatsapp.transport}  # outbox sender
+``platform`` (the :class:`~bot.adapters.base.Adapter` that ``bot.serve`` starts: transport, webhook
+routes, budgets with Meta's limits for the one paced sender).
 """

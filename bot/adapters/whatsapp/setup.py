@@ -59,7 +59,6 @@ def build_whatsapp(app: App, settings: Settings, http: aiohttp.ClientSession) ->
         services.clock,
         template=Template.parse(settings.whatsapp_alert_template),
         messaging_limit=settings.whatsapp_messaging_limit,
-        rate_per_second=settings.whatsapp_rate_per_second,
     )
     extra = dict(pair.split("=", 1) for pair in settings.whatsapp_command_words)
     config = WebhookConfig(

@@ -3,8 +3,9 @@
 Inside the 24 h customer-service window (the number wrote to us in the last 24 h) the reply goes as
 text / buttons / list; outside it only an approved template may go, so the reply's text is put in
 the configured template's one variable. Template sends count against the messaging limit (unique
-people per rolling 24 h) and every send against the throughput budget; both answer "retry later"
-instead of sleeping. Every attempt and its error code is recorded in ``whatsapp_messages``.
+people per rolling 24 h), answered with "retry later" instead of sleeping; throughput and the pair
+rate are the one sender's budgets (``platform.py``). Every attempt and its error code is recorded
+in ``whatsapp_messages``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,28 +51,6 @@ class Template:
         return Template(name.strip(), language.strip())
 
 
-class Throughput:
-    """A token bucket on the injected clock: ``rate`` sends per second, bursts of one second."""
-
-    def __init__(self, rate: float, clock: Clock) -> None:
-        self._rate = rate
-        self._clock = clock
-        self._tokens = rate
-        self._at: datetime | None = None
-
-    def take(self, count: int = 1) -> float:
-        """Take ``count`` tokens and return 0, or return the seconds to wait (taking nothing)."""
-        now = self._clock.now()
-        if self._at is not None:
-            self._tokens = min(self._rate, self._tokens + (now - self._at).total_seconds() * self._rate)
-        self._at = now
-        need = min(float(count), self._rate)  # a reply longer than one second's budget still goes
-        if self._tokens >= need:
-            self._tokens -= need
-            return 0.0
-        return (need - self._tokens) / self._rate
-
-
 class WhatsAppTransport:
     platform = Platform.WHATSAPP
 
@@ -85,7 +63,6 @@ class WhatsAppTransport:
         *,
         template: Template | None,
         messaging_limit: int,
-        rate_per_second: float,
     ) -> None:
         self._client = client
         self._db = db
@@ -93,7 +70,6 @@ class WhatsAppTransport:
         self._clock = clock
         self._template = template
         self._limit = messaging_limit
-        self._throughput = Throughput(rate_per_second, clock)
 
     async def deliver(self, chat: ChatAddress, reply: Reply, edit_message_id: str | None) -> Outcome:
         if chat.kind == ChatKind.WHATSAPP_GROUP:
@@ -106,9 +82,6 @@ class WhatsAppTransport:
 
     async def _in_window(self, chat: ChatAddress, reply: Reply) -> Outcome:
         rendered = render_reply(reply, self._catalog, chat.external_id, chat.locale)
-        wait = self._throughput.take(len(rendered.bodies))
-        if wait:
-            return RetryAfter(wait)
         last: str | None = None
         for index, body in enumerate(rendered.bodies):
             result = await self._send(chat.external_id, body)
@@ -151,8 +124,6 @@ class WhatsAppTransport:
             return Permanent("whatsapp 131047: outside the 24 h window and no WHATSAPP_ALERT_TEMPLATE set")
         wait = await self._messaging_limit_wait(chat.external_id)
         if wait:
-            return RetryAfter(wait)
-        if wait := self._throughput.take():
             return RetryAfter(wait)
         text = "\n\n".join(render_text(self._catalog, part, chat.locale) for part in reply.parts)
         body = template_body(chat.external_id, self._template.name, self._template.language, [text])

@@ -18,7 +18,7 @@ from bot.adapters.whatsapp.parse import parse_webhook
 from bot.adapters.whatsapp.setup import WhatsApp, build_whatsapp
 from bot.adapters.whatsapp.webhook import WEBHOOK_PATH
 from bot.app import App, build_app
-from bot.delivery import OutboxDrain
+from bot.sender import PacedSender
 from config.settings import Settings, load_settings
 from handlers.alert_targets import enqueue_alert_targets
 from handlers.clock import FakeClock
@@ -85,7 +85,7 @@ class WA:
     url: str
     clock: FakeClock
     seen: Seen
-    drain: OutboxDrain
+    drain: PacedSender
 
     async def say(self, wa_id: str, text: str, wamid: str | None = None) -> None:
         await self.post(self.api.text_message(wa_id, text, wamid=wamid))
@@ -125,7 +125,7 @@ async def wa(app: App, settings: Settings, clock: FakeClock) -> AsyncIterator[WA
             parts = build_whatsapp(bot, configured, http)
             parts.add_routes(web_app)
             async with serve(web_app) as base:
-                drain = bot.drain({"whatsapp": parts.transport})
+                drain = bot.sender({"whatsapp": parts.transport})
                 yield WA(bot, api, parts, base + WEBHOOK_PATH, clock, seen, drain)
         await bot.close()
 

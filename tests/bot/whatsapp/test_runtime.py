@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -10,10 +9,11 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot.adapters.telegram.run import TelegramRuntime, other_platforms
-from bot.adapters.whatsapp.run import WhatsAppRuntime
+from bot.adapters.telegram.platform import TelegramPlatform
+from bot.adapters.whatsapp.platform import WhatsAppPlatform
 from bot.adapters.whatsapp.webhook import WEBHOOK_PATH
 from bot.app import App
+from bot.serve import Server
 from bot.web import bound_port
 from config.settings import Settings
 from handlers.alert_targets import enqueue_alert_targets
@@ -65,9 +65,10 @@ async def wa_api(clock: FakeClock) -> AsyncIterator[FakeWhatsAppApi]:
 async def test_whatsapp_only_runtime_serves_webhook_health_and_sends(
     app: App, settings: Settings, wa_api: FakeWhatsAppApi
 ) -> None:
+    configured = whatsapp_settings(settings, wa_api)
     async with aiohttp.ClientSession() as http:
-        runtime = WhatsAppRuntime(app, whatsapp_settings(settings, wa_api), http)
-        await runtime.start(port=0, host="127.0.0.1")
+        runtime = Server(app, configured, [WhatsAppPlatform(configured)], port=0, host="127.0.0.1")
+        await runtime.start()
         try:
             assert runtime.web_runner is not None
             base = f"http://127.0.0.1:{bound_port(runtime.web_runner)}"
@@ -92,57 +93,52 @@ async def test_telegram_and_whatsapp_on_one_server_with_a_forward_kit(
         ),
         wa_api,
     )  # fmt: skip
-    async with contextlib.AsyncExitStack() as resources:
-        routes, transports = await other_platforms(app, both, resources)
-        runtime = TelegramRuntime(app, both, webhook=True, extra_routes=routes, extra_transports=transports)
-        await runtime.start()
-        try:
-            assert runtime.web_runner is not None
-            base = f"http://127.0.0.1:{bound_port(runtime.web_runner)}"
-            assert fake.webhook is not None
-            fake.webhook["url"] = f"{base}/webhook/telegram"
-            now = app.services.clock.now()
-            async with app.services.db() as session:
-                area = await create_area(session, "Krispijn", now)
-                await session.commit()
-            # A Telegram coordinator registers the WhatsApp group of the area.
-            piet = tu.user(777, "Piet")
-            assert (
-                await fake.post_to_webhook(tu.text_update(tu.private_chat(777, "Piet"), piet, "/start"))
-                == 200
+    runtime = Server(app, both, [TelegramPlatform(both), WhatsAppPlatform(both)], webhook=True)
+    await runtime.start()
+    try:
+        assert runtime.web_runner is not None
+        base = f"http://127.0.0.1:{bound_port(runtime.web_runner)}"
+        assert fake.webhook is not None
+        fake.webhook["url"] = f"{base}/webhook/telegram"
+        now = app.services.clock.now()
+        async with app.services.db() as session:
+            area = await create_area(session, "Krispijn", now)
+            await session.commit()
+        # A Telegram coordinator registers the WhatsApp group of the area.
+        piet = tu.user(777, "Piet")
+        assert await fake.post_to_webhook(tu.text_update(tu.private_chat(777, "Piet"), piet, "/start")) == 200
+        await fake.wait_for_calls("sendMessage", 1, chat_id=777)
+        async with app.services.db() as session:
+            person = await get_person(session, "telegram", "777")
+            assert person is not None
+            await grant_role(session, person.id, RoleName.COORDINATOR, area.id, now)
+            await session.commit()
+        kit_cmd = tu.text_update(
+            tu.private_chat(777, "Piet"), piet, "/whatsappgroep Krispijn Buurtapp", message_id=2
+        )
+        assert await fake.post_to_webhook(kit_cmd) == 200
+        await fake.wait_for_calls("sendMessage", 2, chat_id=777)
+        # A WhatsApp resident subscribes through the same server.
+        status, _ = await wa_api.post_webhook(
+            base + WEBHOOK_PATH, wa_api.text_message(ANS, "aanmelden Krispijn")
+        )
+        assert status == 200
+        await wa_api.wait_for_sends(1)
+        async with app.services.db() as session:
+            assert len(list(await session.scalars(select(AreaSubscription)))) == 1
+            alert = Reply((Msg.of("subscribe.done", area="<Krispijn>"),))
+            await enqueue_alert_targets(
+                session, app.services.outbox, app.services.catalog, [area.id], alert, "alert:7"
             )
-            await fake.wait_for_calls("sendMessage", 1, chat_id=777)
-            async with app.services.db() as session:
-                person = await get_person(session, "telegram", "777")
-                assert person is not None
-                await grant_role(session, person.id, RoleName.COORDINATOR, area.id, now)
-                await session.commit()
-            kit_cmd = tu.text_update(
-                tu.private_chat(777, "Piet"), piet, "/whatsappgroep Krispijn Buurtapp", message_id=2
-            )
-            assert await fake.post_to_webhook(kit_cmd) == 200
-            await fake.wait_for_calls("sendMessage", 2, chat_id=777)
-            # A WhatsApp resident subscribes through the same server.
-            status, _ = await wa_api.post_webhook(
-                base + WEBHOOK_PATH, wa_api.text_message(ANS, "aanmelden Krispijn")
-            )
-            assert status == 200
-            await wa_api.wait_for_sends(1)
-            async with app.services.db() as session:
-                assert len(list(await session.scalars(select(AreaSubscription)))) == 1
-                alert = Reply((Msg.of("subscribe.done", area="<Krispijn>"),))
-                await enqueue_alert_targets(
-                    session, app.services.outbox, app.services.catalog, [area.id], alert, "alert:7"
-                )
-                await session.commit()
-            app.services.outbox.wake()
-            sent = await wa_api.wait_for_sends(2)
-            assert sent[1].to == ANS and sent[1].text is not None
-            assert sent[1].text.startswith("Je krijgt nu waarschuwingen voor wijk *<Krispijn>*.")
-            calls = await fake.wait_for_calls("sendMessage", 4, chat_id=777)
-            kit_text = calls[3].params["text"]
-            # On Telegram the kit is WhatsApp text, shown literally (HTML-escaped) for copying.
-            assert kit_text.startswith("Je krijgt nu waarschuwingen voor wijk *&lt;Krispijn&gt;*.")
-            assert "<b>" not in kit_text
-        finally:
-            await runtime.stop()
+            await session.commit()
+        app.services.outbox.wake()
+        sent = await wa_api.wait_for_sends(2)
+        assert sent[1].to == ANS and sent[1].text is not None
+        assert sent[1].text.startswith("Je krijgt nu waarschuwingen voor wijk *<Krispijn>*.")
+        calls = await fake.wait_for_calls("sendMessage", 4, chat_id=777)
+        kit_text = calls[3].params["text"]
+        # On Telegram the kit is WhatsApp text, shown literally (HTML-escaped) for copying.
+        assert kit_text.startswith("Je krijgt nu waarschuwingen voor wijk *&lt;Krispijn&gt;*.")
+        assert "<b>" not in kit_text
+    finally:
+        await runtime.stop()

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.adapters.whatsapp.intake import press_numbered
-from bot.adapters.whatsapp.transport import Template, Throughput
+from bot.adapters.whatsapp.transport import Template
+from bot.pacing import Budget, TokenBucket
 from config.settings import SettingsError, load_settings
 from handlers.clock import FakeClock
 from handlers.types import ChatKind, EventKind, Incoming, Platform
@@ -18,7 +19,7 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 def test_throughput_budget_refills_with_the_clock() -> None:
     clock = FakeClock(NOW)
-    budget = Throughput(2.0, clock)
+    budget = TokenBucket(Budget(2.0, burst=2), clock)  # WhatsApp's: bursts of one second
     assert budget.take() == 0.0
     assert budget.take() == 0.0
     assert budget.take() == pytest.approx(0.5)  # one token comes back after half a second
@@ -78,7 +79,7 @@ async def test_no_template_outside_the_window_and_groups_are_refused(app, fake_a
         client = WhatsAppClient(http, DEFAULT_TOKEN, DEFAULT_PHONE_NUMBER_ID, fake_api.graph_url)
         transport = WhatsAppTransport(
             client, services.db, services.catalog, services.clock,
-            template=None, messaging_limit=250, rate_per_second=80,
+            template=None, messaging_limit=250,
         )  # fmt: skip
         reply = Reply.say("whatsapp.choose")
         outside = await transport.deliver(ChatAddress("316", "private", "nl"), reply, None)
