@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapters.telegram.run import TelegramRuntime
 from bot.app import App
 from handlers.clock import FakeClock
 from handlers.types import Platform
@@ -29,6 +28,7 @@ from storage.reports import Report
 from tests.bot.inbox_support import database_cut, inbox_states
 from tests.fakes import telegram_updates as tu
 from tests.fakes.telegram_api import FakeTelegram
+from tests.telegram.runtime import TelegramRuntime
 
 GROUP = -4101
 ANNA = tu.user(601, "Anna")
