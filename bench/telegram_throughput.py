@@ -324,6 +324,76 @@ async def run_variant(factory: AppFactory, updates: list[dict[str, Any]], limit:
         fake.stop()
 
 
+# --- transactions per handled group message, by phase ----------------------------------------------
+PER_MESSAGE_GROUP = -1009000000001
+PER_MESSAGE_TEXTS = {  # label → (text, whether the bot answers it)
+    "plain group message": ("Heeft iemand een ladder te leen?", False),
+    "report": ("Net een inbraak gezien bij de Reeweg 12, twee mannen renden weg richting station", True),
+}
+
+
+async def transactions_per_group_message(db: str = "sqlite", repeats: int = 5) -> dict[str, dict[str, float]]:
+    """BEGINs per message in each phase, over the running bot (polling, inbox, paced sender): intake
+    (storing the update), handling (resolving who speaks, the handler, its outbox rows, the done mark)
+    and delivery (the sender's claim, send and record, until the reply is on the fake's wire)."""
+    fake = FakeProcess.start()
+    try:
+        runner = BuurtbotRunner(f"{fake.url}/bot", await asyncio.to_thread(fresh_database, db))
+        begun: list[int] = [0]
+
+        def begin(_connection: object) -> None:
+            begun[0] += 1
+
+        event.listen(runner.app.engine.sync_engine, "begin", begin)
+        await _link_group(runner, PER_MESSAGE_GROUP)
+        await runner.start()
+        results: dict[str, dict[str, float]] = {}
+        update_id = 0
+        for label, (text, answered) in PER_MESSAGE_TEXTS.items():
+            totals = {"intake": 0, "handling": 0, "delivery": 0}
+            for round_ in range(repeats + 1):  # the first round is first contact: not counted
+                update_id += 1
+                phases = await _one_message(runner, fake, begun, text, update_id, answered)
+                if round_:
+                    totals = {k: totals[k] + phases[k] for k in totals}
+            results[label] = {k: v / repeats for k, v in totals.items()}
+        await runner.stop()
+        return results
+    finally:
+        fake.stop()
+
+
+async def _link_group(runner: BuurtbotRunner, group: int) -> None:
+    from storage.chats import create_area, ensure_chat
+
+    now = runner.app.services.clock.now()
+    async with runner.app.services.db() as session:
+        area = await create_area(session, "Krispijn", now)
+        chat = await ensure_chat(session, "telegram", str(group), "group", "Krispijn", now)
+        chat.area_id = area.id
+        await session.commit()
+
+
+async def _one_message(
+    runner: BuurtbotRunner, fake: FakeProcess, begun: list[int], text: str, update_id: int, answered: bool
+) -> dict[str, int]:
+    from storage.inbox import NewInbound
+
+    who = tu.user(9001, "Bewoner")
+    update = tu.text_update(tu.group_chat(PER_MESSAGE_GROUP, "Krispijn"), who, text, update_id=update_id)
+    sent = (await _stats(fake))["counts"].get("sendMessage", 0)
+    start = begun[0]
+    await runner.runtime.inbox.take([NewInbound("telegram", f"tx-{update_id}", json.dumps(update))])
+    stored = begun[0]
+    await runner.runtime.inbox.idle()
+    handled = begun[0]
+    async with asyncio.timeout(10):
+        while answered and (await _stats(fake))["counts"].get("sendMessage", 0) == sent:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    await asyncio.sleep(0.3)  # the sender records a batch shortly after sending it
+    return {"intake": stored - start, "handling": handled - stored, "delivery": begun[0] - handled}
+
+
 async def main_async(n: int, only: list[str], db: str = "sqlite") -> dict[str, float]:
     updates = realistic_mix(n)
     rates: dict[str, float] = {}
@@ -344,6 +414,10 @@ async def main_async(n: int, only: list[str], db: str = "sqlite") -> dict[str, f
     for num, den in (("c", "a"), ("c", "b"), ("b", "a")):
         if num in rates and den in rates:
             print(f"{num}/{den} = {rates[num] / rates[den]:.2f}")
+    if "c" in only:
+        for label, phases in (await transactions_per_group_message(db)).items():
+            shown = ", ".join(f"{k} {v:.1f}" for k, v in phases.items())
+            print(f"transactions per handled {label}: {sum(phases.values()):.1f} ({shown})")
     return rates
 
 

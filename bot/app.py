@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from bot.delivery import RetryPolicy, Transport
 from bot.inbox import InboxWorker
 from bot.pacing import Budgets, Pacer, Pacing, Sleep
-from bot.reply_writer import ReplyWriter
+from bot.reply_writer import write_replies
 from bot.sender import PacedSender
 from bot.shared_pacing import SharedPacer
 from config.settings import Settings
@@ -39,46 +39,55 @@ class App:
     services: Services
     dispatcher: Dispatcher
     engine: AsyncEngine
-    # SQLite's one writer needs no lock here: storage/db.py makes this process's transactions
-    # take turns on the event loop, so updates are routed concurrently between transactions.
-    writer: ReplyWriter = field(init=False)
     # Durable intake: every platform stores its updates here and registers a row handler.
     inbox: InboxWorker = field(init=False)
 
     def __post_init__(self) -> None:
-        self.writer = ReplyWriter(self.services)
         self.inbox = InboxWorker(self.services, {})
 
     async def handle(self, incoming: Incoming, inbox_id: int | None = None) -> int:
         """Route one update and queue its replies in the outbox; returns how many were queued.
 
-        ``inbox_id`` is the update's inbox row (storage/inbox.py): it is marked done in the same
-        transaction as the replies, so a crash either keeps both or neither."""
+        One transaction: the dispatcher resolves who is speaking and runs the handler in it, the
+        replies become outbox rows in it and ``inbox_id`` (the update's inbox row, storage/inbox.py)
+        is marked done in it, so a crash keeps all of it or none and a retry files nothing twice."""
         try:
-            replies = await self.dispatcher.dispatch(incoming)
+            replies = await self._handle(incoming, inbox_id)
         except Exception:
             if inbox_id is not None:
                 raise  # the database was away: the inbox tries this update again later
             log.exception("update not handled: the database was away")
             replies = [Reply.say("error.generic")]  # no inbox row to retry (the console)
-        if replies or inbox_id is not None:
-            await self.post(incoming, replies, inbox_id)
+            await self.post(incoming, replies)
         return len(replies)
 
     async def handle_button(self, incoming: Incoming, inbox_id: int | None = None) -> list[Reply]:
         """Like :meth:`handle` for a button press on a platform with toasts: the toast replies are
         returned (the adapter shows them as the press's answer), the rest is queued (and the inbox
         row marked done with them)."""
-        replies = await self.dispatcher.dispatch(incoming)
-        rest = [reply for reply in replies if not reply.toast]
-        if rest or inbox_id is not None:
-            await self.post(incoming, rest, inbox_id)
+        replies = await self._handle(incoming, inbox_id, keep=lambda reply: not reply.toast)
         return [reply for reply in replies if reply.toast]
 
+    async def _handle(
+        self, incoming: Incoming, inbox_id: int | None, keep: Callable[[Reply], bool] = lambda _: True
+    ) -> list[Reply]:
+        now = self.services.clock.now()
+        async with self.services.db() as session:
+            handled = await self.dispatcher.handle(session, incoming)
+            queued = [reply for reply in handled.replies if keep(reply)]
+            await write_replies(session, incoming, queued, inbox_id, now, handled.chats)
+            await session.commit()
+        if queued:
+            self.services.outbox.wake()
+        return handled.replies
+
     async def post(self, incoming: Incoming, replies: list[Reply], inbox_id: int | None = None) -> None:
-        """Queue ``replies`` (keyed by the update, so a repeated update adds nothing) and wake the
-        sender; concurrent updates share one transaction (see bot/reply_writer.py)."""
-        await self.writer.post(incoming, replies, inbox_id)
+        """Queue ``replies`` for ``incoming`` in a transaction of their own (keyed by the update, so a
+        repeated update adds nothing) and wake the sender."""
+        async with self.services.db() as session:
+            await write_replies(session, incoming, replies, inbox_id, self.services.clock.now())
+            await session.commit()
+        self.services.outbox.wake()
 
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(max_attempts=self.services.settings.outbox_max_attempts)

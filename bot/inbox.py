@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.settings import Settings
 from handlers.services import Services
+from storage.db import durable
 from storage.inbox import InboxRow, NewInbound, claim_due, mark_done, record_failure, store
 
 log = logging.getLogger(__name__)
@@ -77,11 +78,12 @@ class InboxWorker:
         """Store updates in one transaction and start handling the new ones; returns those (a
         redelivery is not among them). Raises when the commit fails: then do not acknowledge."""
         now = self._services.clock.now()
-        async with self._services.db() as session:
-            rows = await store(session, items, now, self.worker, self.lease)
-            if also is not None:
-                await also(session)
-            await session.commit()
+        with durable():  # the platform hears "stored" after this: it must survive a power cut too
+            async with self._services.db() as session:
+                rows = await store(session, items, now, self.worker, self.lease)
+                if also is not None:
+                    await also(session)
+                await session.commit()
         self.submit(rows)
         return rows
 

@@ -1,8 +1,9 @@
-"""Who is speaking, where, and what they may do: resolved once per update."""
+"""Who is speaking, where, and what they may do: resolved once per update, by the dispatcher."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.services import Services
 from handlers.types import Incoming
 from storage.audit import remember_member
-from storage.cache import CachedChat, CachedPerson, RowCache, row_cache
-from storage.chats import ensure_chat
-from storage.models import Chat, Person, Role, RoleName
-from storage.people import ensure_person, pseudonym_secret, roles_of
+from storage.chats import ensure_chat, follow_title
+from storage.dialogs import live_dialog
+from storage.models import Chat, DialogState, Person, Role, RoleName
+from storage.people import ensure_person, follow_names, pseudonym_secret, roles_of
+from storage.speaker import load_speaker
 
 
 class Audience(StrEnum):
@@ -54,67 +56,55 @@ class Actor:
 
 async def resolve_actor(session: AsyncSession, incoming: Incoming, services: Services) -> Actor:
     """Find or create the chat and the person, with their roles."""
-    chat, person = await ensure_rows(session, incoming, services)
-    if incoming.sender is None or person is None:
-        return Actor(chat, None, (), False, False)
+    actor, _ = await resolve(session, incoming, services)
+    return actor
+
+
+async def resolve(
+    session: AsyncSession, incoming: Incoming, services: Services
+) -> tuple[Actor, DialogState | None]:
+    """The actor (chat and person rows created on first contact, names following renames, roles)
+    and the person's live dialog in this chat. A chat and sender seen before cost one query."""
+    now = services.clock.now()
     sender = incoming.sender
-    roles = tuple(await roles_of(session, person.id))
+    seen = await load_speaker(
+        session, incoming.platform, incoming.chat_id, sender.external_id if sender else None
+    )
+    if seen is None:  # first contact with this chat
+        chat = await ensure_chat(
+            session, incoming.platform, incoming.chat_id, incoming.chat_kind, incoming.chat_title, now
+        )
+    else:
+        chat = seen.chat
+        follow_title(chat, incoming.chat_title)
+    if sender is None:
+        return Actor(chat, None, (), False, False), None
+    if seen is not None and seen.person is not None:
+        person, roles, dialog, member = seen.person, seen.roles, seen.dialog, seen.member
+        follow_names(person, sender.display_name, sender.username)
+    else:
+        # A new chat or a new person: no dialog or membership can exist yet, roles perhaps.
+        person = await _ensure_person(session, incoming, services, now)
+        roles, dialog, member = tuple(await roles_of(session, person.id)), None, False
+    if incoming.is_group and sender.external_id != incoming.chat_id and not member:
+        await remember_member(session, chat.id, person.id, now)  # not for an anonymous admin
     is_beheerder = services.settings.is_beheerder(incoming.platform, sender.external_id) or any(
         r.role == RoleName.BEHEERDER for r in roles
     )
-    return Actor(chat, person, roles, is_beheerder, sender.is_chat_admin)
+    actor = Actor(chat, person, roles, is_beheerder, sender.is_chat_admin)
+    return actor, await live_dialog(session, dialog, now)
 
 
-async def ensure_rows(
-    session: AsyncSession, incoming: Incoming, services: Services
-) -> tuple[Chat, Person | None]:
-    """The chat's row and the sender's, created on first contact; names follow renames."""
-    now = services.clock.now()
-    chat = await ensure_chat(
-        session, incoming.platform, incoming.chat_id, incoming.chat_kind, incoming.chat_title, now
-    )
-    if incoming.sender is None:
-        return chat, None
+async def _ensure_person(
+    session: AsyncSession, incoming: Incoming, services: Services, now: datetime
+) -> Person:
+    assert incoming.sender is not None
     sender = incoming.sender
     configured = services.settings.pseudonym_secret
 
     async def secret() -> bytes:  # only needed for a new person: saves a select per update
         return await pseudonym_secret(session, configured.get_secret_value() if configured else None)
 
-    person = await ensure_person(
+    return await ensure_person(
         session, incoming.platform, sender.external_id, sender.display_name, sender.username, now, secret
     )
-    if incoming.is_group and sender.external_id != incoming.chat_id:  # not an anonymous admin
-        await remember_member(session, chat.id, person.id, now)
-    return chat, person
-
-
-@dataclass(frozen=True)
-class Known:
-    """What the row cache knows of this update's chat and sender (see storage/cache.py)."""
-
-    chat: CachedChat
-    person: CachedPerson | None
-
-
-def known_rows(cache: RowCache, incoming: Incoming) -> Known | None:
-    """The cached chat and sender when both rows exist exactly as ``ensure_rows`` would leave them
-    (same title, name and username), else None."""
-    chat = cache.chat(incoming.platform, incoming.chat_id)
-    if chat is None or (incoming.chat_title and chat.title != incoming.chat_title):
-        return None
-    sender = incoming.sender
-    if sender is None:
-        return Known(chat, None)
-    person = cache.person(incoming.platform, sender.external_id)
-    if person is None or person.username != sender.username:
-        return None
-    if sender.display_name and person.display_name != sender.display_name[:255]:
-        return None
-    return Known(chat, person)
-
-
-def known(incoming: Incoming, services: Services) -> Known | None:
-    """:func:`known_rows` for handlers that only need ids, locales or the area: no database."""
-    cache = row_cache(services.db)
-    return known_rows(cache, incoming) if cache is not None else None

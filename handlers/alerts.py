@@ -13,9 +13,10 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, resolve_actor
+from handlers.access import Actor
 from handlers.alert_targets import AlertTarget, alert_targets, whatsapp_messages
 from handlers.broadcasts import alert_reply, edits_in_place, fan_out, progress_reply
+from handlers.context import Context
 from handlers.coordinators import refuse
 from handlers.places.relay import ask_offered, include_neighbours, neighbour_button
 from handlers.plan_later import ask_when, later_button
@@ -62,36 +63,34 @@ def type_list() -> Reply:
     return Reply((Msg.of("alert.list_header"), Msg.of("text.lines", lines=lines), Msg.of("alert.usage")))
 
 
-async def alert(incoming: Incoming, services: Services) -> list[Reply]:
+async def alert(incoming: Incoming, services: Context) -> list[Reply]:
     words = incoming.args.split(maxsplit=1)
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        await session.commit()
-        if not actor.is_coordinator:
-            return [refuse(incoming, Msg.of("reason.coordinator"))]
-        if not words:
-            return [type_list()]
-        kind = words[0].lower()
-        if kind in PLANNED_WORDS:
-            return [await list_planned(session, services, actor)]
-        if kind not in ALERT_TYPES:
-            return [Reply.say("alert.unknown_type", type=words[0][:60]), type_list()]
-        rest = words[1] if len(words) > 1 else ""
-        return await _draft(session, services, actor, incoming, kind, rest, BroadcastKind.ALERT)
+    session, actor = services.session, services.actor
+    await session.flush()
+    if not actor.is_coordinator:
+        return [refuse(incoming, Msg.of("reason.coordinator"))]
+    if not words:
+        return [type_list()]
+    kind = words[0].lower()
+    if kind in PLANNED_WORDS:
+        return [await list_planned(session, services, actor)]
+    if kind not in ALERT_TYPES:
+        return [Reply.say("alert.unknown_type", type=words[0][:60]), type_list()]
+    rest = words[1] if len(words) > 1 else ""
+    return await _draft(session, services, actor, incoming, kind, rest, BroadcastKind.ALERT)
 
 
-async def bericht(incoming: Incoming, services: Services) -> list[Reply]:
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        await session.commit()
-        if not actor.is_coordinator:
-            return [refuse(incoming, Msg.of("reason.coordinator"))]
-        if not incoming.args.strip():
-            return [Reply.say("alert.bericht_usage")]
-        if incoming.args.strip().lower() in PLANNED_WORDS:
-            return [await list_planned(session, services, actor)]
-        kind, rest = tone_of(incoming.args)
-        return await _draft(session, services, actor, incoming, None, rest, kind)
+async def bericht(incoming: Incoming, services: Context) -> list[Reply]:
+    session, actor = services.session, services.actor
+    await session.flush()
+    if not actor.is_coordinator:
+        return [refuse(incoming, Msg.of("reason.coordinator"))]
+    if not incoming.args.strip():
+        return [Reply.say("alert.bericht_usage")]
+    if incoming.args.strip().lower() in PLANNED_WORDS:
+        return [await list_planned(session, services, actor)]
+    kind, rest = tone_of(incoming.args)
+    return await _draft(session, services, actor, incoming, None, rest, kind)
 
 
 async def _draft(
@@ -129,7 +128,7 @@ async def _draft(
         scheduled_for=scheduled.at,
     )
     shown = await preview(session, services, broadcast)
-    await session.commit()
+    await session.flush()
     return [shown]
 
 
@@ -209,56 +208,55 @@ def whatsapp_cost(services: Services, targets: list[AlertTarget]) -> tuple[Msg, 
     return (Msg.of("share.cost", count=count, cost=cost),)
 
 
-async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
+async def on_button(incoming: Incoming, services: Context) -> list[Reply]:
     """``bc:send:ID`` / ``bc:cancel:ID``: only the author (or a beheerder) decides, once.
     ``bc:unplan:ID`` cancels a planned alert (any coordinator of its areas)."""
     action, raw_id = button_action(incoming.callback_data)
     if action not in ("send", "cancel", "unplan", "tone", "later", "nb") or not raw_id.isdigit():
         return [Reply.say("error.stale_button")]
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        broadcast = await session.get(Broadcast, int(raw_id))
-        if broadcast is None:
-            return [Reply.say("error.stale_button")]
-        if action == "unplan":
-            answer = await unplan(session, services, actor, broadcast)
-            await session.commit()
-            return [answer]
-        mine = actor.person is not None and broadcast.person_id == actor.person.id
-        if not (mine or actor.is_beheerder):
-            return [refuse(incoming, Msg.of("reason.not_your_alert"))]
-        if not all(actor.coordinates(area_id) for area_id in broadcast.area_ids):
-            return [refuse(incoming, Msg.of("reason.coordinator"))]
-        if action == "nb":
-            if broadcast.status != BroadcastStatus.DRAFT:
-                return [Reply.say("alert.already_handled")]
-            notes = await include_neighbours(session, services, actor, broadcast)
-            shown = await preview(session, services, broadcast)
-            await session.commit()
-            edited = replace(shown, track=None, edit=preview_track(broadcast.id))
-            return [edited, *([Reply(tuple(notes))] if notes else [])]
-        if action == "later":
-            answer = await ask_when(session, services, actor, broadcast)
-            await session.commit()
-            return [answer]
-        if action == "tone":
-            if not await switch_tone(session, broadcast):
-                return [Reply.say("alert.already_handled")]
-            shown = await preview(session, services, broadcast)
-            await session.commit()
-            return [replace(shown, track=None, edit=preview_track(broadcast.id))]
-        if action == "cancel":
-            done = await take_draft(session, broadcast.id, BroadcastStatus.CANCELLED)
-            await session.commit()
-            return [Reply.say("alert.cancelled" if done else "alert.already_handled")]
-        if not await take_draft(session, broadcast.id, BroadcastStatus.QUEUED):
+    session, actor = services.session, services.actor
+    broadcast = await session.get(Broadcast, int(raw_id))
+    if broadcast is None:
+        return [Reply.say("error.stale_button")]
+    if action == "unplan":
+        answer = await unplan(session, services, actor, broadcast)
+        await session.flush()
+        return [answer]
+    mine = actor.person is not None and broadcast.person_id == actor.person.id
+    if not (mine or actor.is_beheerder):
+        return [refuse(incoming, Msg.of("reason.not_your_alert"))]
+    if not all(actor.coordinates(area_id) for area_id in broadcast.area_ids):
+        return [refuse(incoming, Msg.of("reason.coordinator"))]
+    if action == "nb":
+        if broadcast.status != BroadcastStatus.DRAFT:
             return [Reply.say("alert.already_handled")]
-        broadcast.confirmed_at = services.clock.now()
-        total = await fan_out(session, services, broadcast)
-        if total == 0:
-            broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, broadcast.confirmed_at
-        relay_asks = await ask_offered(session, services, broadcast)
-        await session.commit()
+        notes = await include_neighbours(session, services, actor, broadcast)
+        shown = await preview(session, services, broadcast)
+        await session.flush()
+        edited = replace(shown, track=None, edit=preview_track(broadcast.id))
+        return [edited, *([Reply(tuple(notes))] if notes else [])]
+    if action == "later":
+        answer = await ask_when(session, services, actor, broadcast)
+        await session.flush()
+        return [answer]
+    if action == "tone":
+        if not await switch_tone(session, broadcast):
+            return [Reply.say("alert.already_handled")]
+        shown = await preview(session, services, broadcast)
+        await session.flush()
+        return [replace(shown, track=None, edit=preview_track(broadcast.id))]
+    if action == "cancel":
+        done = await take_draft(session, broadcast.id, BroadcastStatus.CANCELLED)
+        await session.flush()
+        return [Reply.say("alert.cancelled" if done else "alert.already_handled")]
+    if not await take_draft(session, broadcast.id, BroadcastStatus.QUEUED):
+        return [Reply.say("alert.already_handled")]
+    broadcast.confirmed_at = services.clock.now()
+    total = await fan_out(session, services, broadcast)
+    if total == 0:
+        broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, broadcast.confirmed_at
+    relay_asks = await ask_offered(session, services, broadcast)
+    await session.flush()
     services.outbox.wake()
     log.info("broadcast %s (%s) queued for %s chats", broadcast.id, broadcast.alert_type, total)
     if broadcast.scheduled_for is not None:

@@ -13,7 +13,8 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, resolve_actor
+from handlers.access import Actor
+from handlers.context import Context
 from handlers.coordinators import refuse
 from handlers.services import Services
 from handlers.types import Button, Incoming, Msg, Platform, Reply, Target, button_action
@@ -65,7 +66,7 @@ async def request_link(
         return [Reply.say("wijk.request_nobody", name=area.name)]
     person_id = actor.person.id if actor.person else None
     request = await open_request(session, actor.chat.id, area.id, person_id, services.clock.now())
-    await session.commit()
+    await session.flush()
     who = incoming.sender.display_name if incoming.sender else "-"
     ask = Reply(
         (Msg.of("wijk.request_ask", who=who, group=actor.chat.title or "?", name=area.name),),
@@ -81,33 +82,32 @@ async def request_link(
     return [Reply.say("wijk.request_sent", name=area.name), *asks]
 
 
-async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
+async def on_button(incoming: Incoming, services: Context) -> list[Reply]:
     """``wk:ok:ID`` / ``wk:no:ID``: a coordinator of the area or a beheerder decides, once."""
     action, raw_id = button_action(incoming.callback_data)
     if action not in ("ok", "no") or not raw_id.isdigit():
         return [Reply.say("error.stale_button")]
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        request = await session.get(AreaLinkRequest, int(raw_id))
-        area = await session.get(Area, request.area_id) if request else None
-        group = await session.get(Chat, request.chat_id) if request else None
-        if request is None or area is None or group is None:
-            return [Reply.say("error.stale_button")]
-        if not actor.coordinates(area.id):
-            return [refuse(incoming, Msg.of("reason.coordinator"))]
-        now = services.clock.now()
-        approving = action == "ok"
-        decider = actor.person.id if actor.person else None
-        if group.area_id == area.id:
-            await decide(session, request.id, RequestStatus.REPLACED, decider, now)
-            await session.commit()
-            return [Reply.say("wijk.request_done")]
-        status = RequestStatus.APPROVED if approving else RequestStatus.REJECTED
-        if not await decide(session, request.id, status, decider, now):
-            return [Reply.say("wijk.request_done")]
-        if approving:
-            group.area_id = area.id
-        await session.commit()
+    session, actor = services.session, services.actor
+    request = await session.get(AreaLinkRequest, int(raw_id))
+    area = await session.get(Area, request.area_id) if request else None
+    group = await session.get(Chat, request.chat_id) if request else None
+    if request is None or area is None or group is None:
+        return [Reply.say("error.stale_button")]
+    if not actor.coordinates(area.id):
+        return [refuse(incoming, Msg.of("reason.coordinator"))]
+    now = services.clock.now()
+    approving = action == "ok"
+    decider = actor.person.id if actor.person else None
+    if group.area_id == area.id:
+        await decide(session, request.id, RequestStatus.REPLACED, decider, now)
+        await session.flush()
+        return [Reply.say("wijk.request_done")]
+    status = RequestStatus.APPROVED if approving else RequestStatus.REJECTED
+    if not await decide(session, request.id, status, decider, now):
+        return [Reply.say("wijk.request_done")]
+    if approving:
+        group.area_id = area.id
+    await session.flush()
     log.info(
         "area link request %s %s: chat %s area %s by %s",
         request.id,

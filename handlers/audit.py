@@ -12,7 +12,7 @@ from datetime import datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import resolve_actor
+from handlers.context import Context
 from handlers.services import Services
 from handlers.types import Incoming, Msg, Reply
 from storage.audit import add_audit, recent_audit
@@ -50,15 +50,17 @@ def action_of(incoming: Incoming) -> str:
     return incoming.kind.value
 
 
-async def record_refusals(incoming: Incoming, replies: list[Reply], services: Services) -> None:
-    """Store one audit row per refusal in ``replies``; never lets a failure reach the user."""
+async def record_refusals(
+    session: AsyncSession, incoming: Incoming, replies: list[Reply], services: Services
+) -> None:
+    """Store one audit row per refusal in ``replies`` (in the update's transaction, under a savepoint);
+    never lets a failure reach the user."""
     reasons = refusal_reasons(replies)
     if not reasons:
         return
     try:
-        async with services.db() as session:
+        async with session.begin_nested():
             await _store(session, incoming, services, reasons)
-            await session.commit()
     except Exception:
         log.exception("could not store the audit row for %s", action_of(incoming))
 
@@ -90,14 +92,13 @@ async def _store(session: AsyncSession, incoming: Incoming, services: Services, 
         )
 
 
-async def audit(incoming: Incoming, services: Services) -> list[Reply]:
+async def audit(incoming: Incoming, services: Context) -> list[Reply]:
     """``/audit``: the latest refusals, for beheerders only (in their private chat)."""
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        await session.commit()
-        if not actor.is_beheerder:
-            return [Reply.say("error.not_allowed", reason=Msg.of("reason.beheerder"))]
-        entries = await recent_audit(session, AUDIT_LIMIT)
+    session, actor = services.session, services.actor
+    await session.flush()
+    if not actor.is_beheerder:
+        return [Reply.say("error.not_allowed", reason=Msg.of("reason.beheerder"))]
+    entries = await recent_audit(session, AUDIT_LIMIT)
     if not entries:
         return [Reply.say("audit.empty")]
     tz = services.settings.tz

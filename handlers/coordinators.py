@@ -17,8 +17,8 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, resolve_actor
-from handlers.services import Services
+from handlers.access import Actor
+from handlers.context import Context
 from handlers.types import Incoming, Msg, Platform, Reply
 from storage.chats import find_area
 from storage.models import Area, Person, RoleName
@@ -75,34 +75,33 @@ def may_appoint(actor: Actor) -> Msg | None:
     return None if actor.is_beheerder else Msg.of("reason.beheerder")
 
 
-async def coordinator(incoming: Incoming, services: Services) -> list[Reply]:
+async def coordinator(incoming: Incoming, services: Context) -> list[Reply]:
     words = incoming.args.split()
     revoking = bool(words) and words[0].lower() in REVOKE_WORDS
     words = words[1:] if revoking else words
     if not words:
         return [Reply.say("coordinator.usage")]
     handle, area_name = words[0], " ".join(words[1:])
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        area = await find_area(session, area_name) if area_name else None
-        if area is None and not area_name and actor.chat.area_id is not None:
-            area = await session.get(Area, actor.chat.area_id)
-        if area is None:
-            return [Reply.say("coordinator.unknown_area", name=area_name[:100] or "-")]
-        reason = may_appoint(actor)
-        if reason is not None:
-            return [refuse(incoming, reason)]
-        person, problem = await find_candidate(session, incoming.platform, handle)
-        if person is None:
-            return [Reply.say(problem or "coordinator.unknown_person", name=handle[:64])]
-        now = services.clock.now()
-        if revoking:
-            changed = await revoke_role(session, person.id, RoleName.COORDINATOR, area.id)
-            key = "coordinator.revoked" if changed else "coordinator.was_not"
-        else:
-            changed = await grant_role(session, person.id, RoleName.COORDINATOR, area.id, now)
-            key = "coordinator.granted" if changed else "coordinator.already"
-        await session.commit()
+    session, actor = services.session, services.actor
+    area = await find_area(session, area_name) if area_name else None
+    if area is None and not area_name and actor.chat.area_id is not None:
+        area = await session.get(Area, actor.chat.area_id)
+    if area is None:
+        return [Reply.say("coordinator.unknown_area", name=area_name[:100] or "-")]
+    reason = may_appoint(actor)
+    if reason is not None:
+        return [refuse(incoming, reason)]
+    person, problem = await find_candidate(session, incoming.platform, handle)
+    if person is None:
+        return [Reply.say(problem or "coordinator.unknown_person", name=handle[:64])]
+    now = services.clock.now()
+    if revoking:
+        changed = await revoke_role(session, person.id, RoleName.COORDINATOR, area.id)
+        key = "coordinator.revoked" if changed else "coordinator.was_not"
+    else:
+        changed = await grant_role(session, person.id, RoleName.COORDINATOR, area.id, now)
+        key = "coordinator.granted" if changed else "coordinator.already"
+    await session.flush()
     if changed:
         log.info(
             "coordinator %s: person %s area %s by %s",

@@ -11,7 +11,8 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, resolve_actor
+from handlers.access import Actor
+from handlers.context import Context
 from handlers.schedule import ScheduleError, parse_schedule
 from handlers.services import Services
 from handlers.types import Button, Incoming, Msg, Reply
@@ -39,28 +40,27 @@ async def ask_when(session: AsyncSession, services: Services, actor: Actor, broa
     return Reply.say("plan_later.ask")
 
 
-async def on_text(incoming: Incoming, services: Services, state: DialogState) -> list[Reply] | None:
+async def on_text(incoming: Incoming, services: Context, state: DialogState) -> list[Reply] | None:
     """The answer to "Wanneer?": plan the draft and show its preview again."""
     from handlers.alerts import preview  # alerts imports this module for its buttons
 
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        broadcast = await session.get(Broadcast, int(state.data.get("broadcast") or 0))
-        if actor.person is None or broadcast is None or broadcast.status != BroadcastStatus.DRAFT:
-            if actor.person is not None:
-                await end_dialog(session, actor.chat.id, actor.person.id)
-            await session.commit()
-            return [Reply.say("alert.already_handled")]
-        try:
-            scheduled = parse_schedule(
-                f"plan {incoming.text.strip()}", services.clock.now(), services.settings.tz
-            )
-        except ScheduleError as error:
-            return [Reply.say(error.key)]
-        if scheduled.at is None or scheduled.rest:
-            return [Reply.say("schedule.bad_time")]
-        broadcast.scheduled_for = scheduled.at
-        await end_dialog(session, actor.chat.id, actor.person.id)
-        reply = await preview(session, services, broadcast)
-        await session.commit()
+    session, actor = services.session, services.actor
+    broadcast = await session.get(Broadcast, int(state.data.get("broadcast") or 0))
+    if actor.person is None or broadcast is None or broadcast.status != BroadcastStatus.DRAFT:
+        if actor.person is not None:
+            await end_dialog(session, actor.chat.id, actor.person.id)
+        await session.flush()
+        return [Reply.say("alert.already_handled")]
+    try:
+        scheduled = parse_schedule(
+            f"plan {incoming.text.strip()}", services.clock.now(), services.settings.tz
+        )
+    except ScheduleError as error:
+        return [Reply.say(error.key)]
+    if scheduled.at is None or scheduled.rest:
+        return [Reply.say("schedule.bad_time")]
+    broadcast.scheduled_for = scheduled.at
+    await end_dialog(session, actor.chat.id, actor.person.id)
+    reply = await preview(session, services, broadcast)
+    await session.flush()
     return [reply]

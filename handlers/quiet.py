@@ -14,6 +14,7 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from handlers.audit import refusal_reasons
+from handlers.context import Context
 from handlers.services import Services
 from handlers.types import ChatKind, EventKind, Incoming, Platform, Reply
 from storage.models import Chat
@@ -57,7 +58,7 @@ def deep_link(services: Services, platform: str, payload: str) -> str | None:
     return f"https://t.me/{username}?start={payload}"
 
 
-async def continue_privately(incoming: Incoming, services: Services) -> Incoming | list[Reply] | None:
+async def continue_privately(incoming: Incoming, ctx: Context) -> Incoming | list[Reply] | None:
     """For ``/melding`` or ``/hulp`` in a group: the same command in the sender's private chat, or the
     group's one line with a deep link when that chat is not open; None to handle it in the group."""
     sender = incoming.sender
@@ -76,26 +77,25 @@ async def continue_privately(incoming: Incoming, services: Services) -> Incoming
         from_group=incoming.chat_id,
     )
     if incoming.platform == Platform.CONSOLE or await _private_open(
-        services, incoming.platform, sender.external_id
+        ctx, incoming.platform, sender.external_id
     ):
         return private
-    link = deep_link(services, incoming.platform, incoming.command or "")
+    link = deep_link(ctx, incoming.platform, incoming.command or "")
     if link is None:
         return None
     name = sender.display_name or "?"
     return [Reply.say("quiet.open_private", name=name, url=link)]
 
 
-async def _private_open(services: Services, platform: str, external_id: str) -> bool:
-    async with services.db() as session:
-        chat = await session.scalar(
-            select(Chat).where(
-                Chat.platform == platform,
-                Chat.external_id == external_id,
-                Chat.kind == ChatKind.PRIVATE,
-                Chat.active.is_(True),
-            )
+async def _private_open(ctx: Context, platform: str, external_id: str) -> bool:
+    chat = await ctx.session.scalar(
+        select(Chat).where(
+            Chat.platform == platform,
+            Chat.external_id == external_id,
+            Chat.kind == ChatKind.PRIVATE,
+            Chat.active.is_(True),
         )
+    )
     return chat is not None
 
 

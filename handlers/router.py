@@ -9,23 +9,25 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Audience, ensure_rows, known_rows
+from handlers.access import Audience, resolve
 from handlers.audit import record_refusals
+from handlers.context import Context
 from handlers.quiet import continue_privately, deep_link_command, quiet_group_replies
 from handlers.services import Services
 from handlers.types import EventKind, Incoming, Reply
-from storage.cache import row_cache
-from storage.dialogs import current_dialog, dialog_chats
-from storage.models import DialogState
+from handlers.understanding.understand import Understanding, understand
+from storage.models import Chat, DialogState
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Incoming, Services], Awaitable[list[Reply]]]
-Recogniser = Callable[[Incoming, Services], Awaitable[list[Reply] | None]]
+# Handlers get the update's Context (a Services with the session and the actor resolved once).
+Handler = Callable[[Incoming, Context], Awaitable[list[Reply]]]
+Recogniser = Callable[[Incoming, Context], Awaitable[list[Reply] | None]]
 # A dialog handler returns None when the text is not an answer to its step: the dialog has let go
 # and the text is routed as if no dialog were open (so a referral is not swallowed by a question).
-DialogHandler = Callable[[Incoming, Services, DialogState], Awaitable[list[Reply] | None]]
+DialogHandler = Callable[[Incoming, Context, DialogState], Awaitable[list[Reply] | None]]
 
 
 class Where(StrEnum):
@@ -68,15 +70,43 @@ def database_away(error: BaseException) -> bool:
     return isinstance(error, ConnectionError | TimeoutError)
 
 
+@dataclass(frozen=True)
+class Handled:
+    """What handling one update produced: its replies, and the chat rows it resolved on the way
+    (so queueing a reply to one of them needs no second lookup)."""
+
+    replies: list[Reply]
+    chats: Mapping[tuple[str, str], Chat]
+
+
+def _reading(incoming: Incoming, services: Services) -> Understanding | None:
+    """The model's reading of free text, for every recogniser that looks at it: made once, and
+    before the update's first statement, so the work is not done while holding SQLite's writer."""
+    if incoming.kind is not EventKind.MESSAGE or incoming.command is not None or not incoming.text.strip():
+        return None
+    if len(incoming.text) > services.settings.max_text_length:
+        return None
+    return understand(incoming.text)
+
+
 class Dispatcher:
     def __init__(self, routes: Routes, services: Services) -> None:
         self.routes = routes
         self.services = services
 
     async def dispatch(self, incoming: Incoming) -> list[Reply]:
-        """Run the owning handler; any failure becomes the catalog's apology, logged with context."""
+        """:meth:`handle` in a transaction of its own (tests, callers that queue nothing)."""
+        async with self.services.db() as session:
+            handled = await self.handle(session, incoming)
+            await session.commit()
+        return handled.replies
+
+    async def handle(self, session: AsyncSession, incoming: Incoming) -> Handled:
+        """Run the owning handler in ``session``; the caller adds the replies' outbox rows and commits.
+        Any failure becomes the catalog's apology, logged with context."""
+        chats: dict[tuple[str, str], Chat] = {}
         try:
-            replies = await self._route(incoming)
+            replies = await self._route(incoming, session, chats, _reading(incoming, self.services))
         except Exception as error:
             if database_away(error):
                 raise  # not the handler's fault: the inbox retries the update once the database is back
@@ -88,79 +118,70 @@ class Dispatcher:
                 incoming.command,
                 incoming.callback_data,
             )
-            return [Reply.say("error.generic")]
-        await record_refusals(incoming, replies, self.services)
-        return quiet_group_replies(incoming, replies)
+            # Undo the handler's half-written rows (no savepoint per update: two more statements
+            # for every message, for the rare failure); the chat and person rows are made again.
+            await session.rollback()
+            chats.clear()
+            await self.context(session, incoming, chats)
+            return Handled([Reply.say("error.generic")], chats)
+        await record_refusals(session, incoming, replies, self.services)
+        return Handled(quiet_group_replies(incoming, replies), chats)
 
-    async def _route(self, incoming: Incoming) -> list[Reply]:
+    async def _route(
+        self,
+        incoming: Incoming,
+        session: AsyncSession,
+        chats: dict[tuple[str, str], Chat],
+        understood: Understanding | None = None,
+    ) -> list[Reply]:
         if len(incoming.text) > self.services.settings.max_text_length:
             return [] if incoming.is_group else [Reply.say("error.too_long")]
-        dialog = await self._ensure_rows_and_dialog(incoming)
+        ctx = await self.context(session, incoming, chats, understood)
         if incoming.kind is EventKind.CALLBACK:
-            return await self._callback(incoming)
+            return await self._callback(incoming, ctx)
         if incoming.kind is not EventKind.MESSAGE:
             handler = self.routes.events.get(incoming.kind)
-            return await handler(incoming, self.services) if handler else []
+            return await handler(incoming, ctx) if handler else []
         if incoming.command is not None:
-            return await self._command(incoming)
+            return await self._command(incoming, ctx, chats)
+        dialog = ctx.dialog
         if dialog is not None and dialog.name in self.routes.dialogs:
-            answered = await self.routes.dialogs[dialog.name](incoming, self.services, dialog)
+            answered = await self.routes.dialogs[dialog.name](incoming, ctx, dialog)
             if answered is not None:
                 return answered
         for recognise in self.routes.recognisers:
-            replies = await recognise(incoming, self.services)
+            replies = await recognise(incoming, ctx)
             if replies is not None:
                 return replies
         if self.routes.fallback is not None:
-            return await self.routes.fallback(incoming, self.services)
+            return await self.routes.fallback(incoming, ctx)
         return []
 
-    async def _ensure_rows_and_dialog(self, incoming: Incoming) -> DialogState | None:
-        """Make sure the chat and person rows exist and find a live dialog.
+    async def context(
+        self,
+        session: AsyncSession,
+        incoming: Incoming,
+        chats: dict[tuple[str, str], Chat],
+        understood: Understanding | None = None,
+    ) -> Context:
+        """The chat and person rows (created on first contact), their roles and the live dialog:
+        read once, in the update's own transaction, for every handler that runs on it."""
+        actor, dialog = await resolve(session, incoming, self.services)
+        chats[(actor.chat.platform, actor.chat.external_id)] = actor.chat
+        return Context.of(self.services, session, actor, dialog, understood)
 
-        Nearly every update comes from a chat and a person seen before, with no dialog open: the
-        row cache answers that without touching the database (see storage/cache.py).
-        """
-        cache = row_cache(self.services.db)
-        if cache is not None:
-            rows = known_rows(cache, incoming)
-            if rows is not None and (
-                rows.person is None
-                or (
-                    cache.has_no_dialog(rows.chat.id, rows.person.id)
-                    and (not incoming.is_group or cache.is_member(rows.chat.id, rows.person.id))
-                )
-            ):
-                return None
-        generation = cache.generation if cache is not None else 0
-        async with self.services.db() as session:
-            chat, person = await ensure_rows(session, incoming, self.services)
-            dialog, chats = None, frozenset[int]()
-            if person is not None:
-                chats = await dialog_chats(session, person.id)
-                if chat.id in chats:
-                    dialog = await current_dialog(session, chat.id, person.id, self.services.clock.now())
-            await session.commit()
-        if cache is not None:
-            cache.remember_chat(generation, chat)
-            if person is not None:
-                cache.remember_person(generation, person)
-                if incoming.is_group:
-                    cache.remember_member(generation, chat.id, person.id)  # ensure_rows recorded it
-                # An expired dialog was deleted just now: this chat is no longer among them.
-                live = chats if dialog is not None else chats - {chat.id}
-                cache.remember_dialog_chats(generation, person.id, live)
-        return dialog
-
-    async def _command(self, incoming: Incoming) -> list[Reply]:
+    async def _command(
+        self, incoming: Incoming, ctx: Context, chats: dict[tuple[str, str], Chat]
+    ) -> list[Reply]:
         incoming = deep_link_command(incoming)
-        moved = await continue_privately(incoming, self.services)
+        moved = await continue_privately(incoming, ctx)
         if isinstance(moved, list):
             return moved
         if moved is not None:  # the replies belong in the sender's private chat, not the group
+            private = await self.context(ctx.session, moved, chats)
             return [
                 r if r.target or r.private_to_sender else replace(r, private_to_sender=True)
-                for r in await self._command(moved)
+                for r in await self._command(moved, private, chats)
             ]
         name = self.routes.aliases.get(incoming.command or "", incoming.command or "")
         command = self.routes.commands.get(name)
@@ -170,12 +191,12 @@ class Dispatcher:
             return [Reply.say("error.private_only", command=name)]
         if command.where is Where.GROUP and not incoming.is_group:
             return [Reply.say("error.group_only", command=name)]
-        return await command.handler(incoming, self.services)
+        return await command.handler(incoming, ctx)
 
-    async def _callback(self, incoming: Incoming) -> list[Reply]:
+    async def _callback(self, incoming: Incoming, ctx: Context) -> list[Reply]:
         prefix = (incoming.callback_data or "").split(":", 1)[0]
         handler = self.routes.callbacks.get(prefix)
         if handler is None:
             log.info("button with unknown data %r", incoming.callback_data)
             return [Reply.say("error.stale_button")]
-        return await handler(incoming, self.services)
+        return await handler(incoming, ctx)

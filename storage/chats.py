@@ -68,9 +68,15 @@ async def ensure_chat(
         )
         session.add(chat)
         await session.flush()
-    elif title and chat.title != title:
-        chat.title = title
+    else:
+        follow_title(chat, title)
     return chat
+
+
+def follow_title(chat: Chat, title: str | None) -> None:
+    """A group's row follows its renames (an update without a title changes nothing)."""
+    if title and chat.title != title:
+        chat.title = title
 
 
 async def migrate_chat(session: AsyncSession, platform: str, old_id: str, new_id: str) -> Chat | None:

@@ -18,6 +18,11 @@ async def current_dialog(
     state = await session.scalar(
         select(DialogState).where(DialogState.chat_id == chat_id, DialogState.person_id == person_id)
     )
+    return await live_dialog(session, state, now)
+
+
+async def live_dialog(session: AsyncSession, state: DialogState | None, now: datetime) -> DialogState | None:
+    """``state`` if it has not expired; an expired one is removed on sight."""
     if state is not None and _aware(state.expires_at) <= now:
         await session.delete(state)
         await session.flush()

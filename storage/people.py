@@ -66,11 +66,16 @@ async def ensure_person(
         session.add(person)
         await session.flush()
     else:
-        if display_name and person.display_name != display_name:
-            person.display_name = display_name[:255]
-        if username != person.username:
-            person.username = username
+        follow_names(person, display_name, username)
     return person
+
+
+def follow_names(person: Person, display_name: str, username: str | None) -> None:
+    """A person's row follows renames of their display name and username."""
+    if display_name and person.display_name != display_name:
+        person.display_name = display_name[:255]
+    if username != person.username:
+        person.username = username
 
 
 async def find_person_by_handle(session: AsyncSession, platform: str, handle: str) -> Person | None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, Audience, resolve_actor
+from handlers.access import Actor, Audience
 from handlers.campaigns.model import Campaign
 from handlers.campaigns.schedule import next_run
+from handlers.context import Context
 from handlers.services import Services
 from handlers.types import Incoming, Msg, Reply
 from storage import campaigns as store
@@ -21,20 +22,19 @@ _OFF = {"uit", "off", "stop"}
 _ON = {"aan", "on", "start"}
 
 
-async def group_switch(incoming: Incoming, services: Services) -> list[Reply]:
+async def group_switch(incoming: Incoming, services: Context) -> list[Reply]:
     """`/campagnes` (status), `/campagnes uit`, `/campagnes aan` — for this group."""
     choice = incoming.args.strip().lower()
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        if not choice:
-            off = await store.is_opted_out(session, actor.chat.id)
-            return [Reply.say("campaigns.group_status_off" if off else "campaigns.group_status_on")]
-        if choice not in _OFF | _ON:
-            return [Reply.say("campaigns.group_status_on")]
-        if not actor.may(Audience.GROUP_ADMIN):
-            return [Reply.say("campaigns.only_group_admin")]
-        await store.set_opt_out(session, actor.chat.id, choice in _OFF, services.clock.now())
-        await session.commit()
+    session, actor = services.session, services.actor
+    if not choice:
+        off = await store.is_opted_out(session, actor.chat.id)
+        return [Reply.say("campaigns.group_status_off" if off else "campaigns.group_status_on")]
+    if choice not in _OFF | _ON:
+        return [Reply.say("campaigns.group_status_on")]
+    if not actor.may(Audience.GROUP_ADMIN):
+        return [Reply.say("campaigns.only_group_admin")]
+    await store.set_opt_out(session, actor.chat.id, choice in _OFF, services.clock.now())
+    await session.flush()
     return [Reply.say("campaigns.group_off" if choice in _OFF else "campaigns.group_on")]
 
 
@@ -57,33 +57,30 @@ def _find(services: Services, campaign_id: str) -> Campaign | None:
     return next((c for c in services.campaigns if c.id == campaign_id.strip().lower()), None)
 
 
-async def coordinator(incoming: Incoming, services: Services) -> list[Reply]:
+async def coordinator(incoming: Incoming, services: Context) -> list[Reply]:
     """`/campagne lijst`, `/campagne pauze ID`, `/campagne start ID`."""
     word, _, rest = incoming.args.strip().partition(" ")
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        if not actor.is_coordinator:
-            return [Reply.say("campaigns.not_allowed")]
-        area_ids, scope = await _scope(session, actor)
-        match word.lower():
-            case "lijst" | "list" | "":
-                return [await _list(session, services, area_ids, scope)]
-            case "pauze" | "pause" | "start" as action:
-                campaign = _find(services, rest)
-                if campaign is None:
-                    return [Reply.say("campaigns.unknown", id=rest.strip()[:40] or "-")]
-                active = action == "start"
-                now = services.clock.now()
-                for area_id in area_ids if area_ids is not None else [None]:
-                    await store.set_state(session, campaign.id, area_id, active, now)
-                await session.commit()
-                return [
-                    Reply.say(
-                        "campaigns.started" if active else "campaigns.paused", id=campaign.id, scope=scope
-                    )
-                ]
-            case _:
-                return [Reply.say("campaigns.usage")]
+    session, actor = services.session, services.actor
+    if not actor.is_coordinator:
+        return [Reply.say("campaigns.not_allowed")]
+    area_ids, scope = await _scope(session, actor)
+    match word.lower():
+        case "lijst" | "list" | "":
+            return [await _list(session, services, area_ids, scope)]
+        case "pauze" | "pause" | "start" as action:
+            campaign = _find(services, rest)
+            if campaign is None:
+                return [Reply.say("campaigns.unknown", id=rest.strip()[:40] or "-")]
+            active = action == "start"
+            now = services.clock.now()
+            for area_id in area_ids if area_ids is not None else [None]:
+                await store.set_state(session, campaign.id, area_id, active, now)
+            await session.flush()
+            return [
+                Reply.say("campaigns.started" if active else "campaigns.paused", id=campaign.id, scope=scope)
+            ]
+        case _:
+            return [Reply.say("campaigns.usage")]
 
 
 async def _list(session: AsyncSession, services: Services, area_ids: list[int] | None, scope: Msg) -> Reply:

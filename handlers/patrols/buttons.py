@@ -3,14 +3,14 @@ cancel on the teamleider's "too few walkers" flag."""
 
 from __future__ import annotations
 
+from handlers.context import Context
 from handlers.patrols.manage import manage
 from handlers.patrols.signup import answer
 from handlers.patrols.walk import end_round, start_round
-from handlers.services import Services
 from handlers.types import Incoming, Reply, button_action
 
 
-async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
+async def on_button(incoming: Incoming, services: Context) -> list[Reply]:
     action, subject = button_action(incoming.callback_data)
     if not subject.isdigit():
         return [Reply.say("error.stale_button")]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, resolve_actor
+from handlers.access import Actor
+from handlers.context import Context
 from handlers.patrols.show import area_name, when
 from handlers.patrols.signup import CALLBACK, refreshed
 from handlers.patrols.walk import merge_candidate
@@ -30,20 +31,17 @@ async def may_manage_round(session: AsyncSession, actor: Actor, row: PatrolRound
     return actor.person is not None and row.team_id in await leads(session, actor.person.id)
 
 
-async def manage(incoming: Incoming, services: Services, action: str, subject: str) -> list[Reply]:
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        row = await session.get(PatrolRound, int(subject))
-        if row is None or row.status != RoundStatus.PLANNED:
-            await session.commit()
-            return [Reply.say("patrols.manage.gone")]
-        if not await may_manage_round(session, actor, row):
-            await session.commit()
-            return [Reply.say("error.not_allowed", reason=Msg.of("patrols.reason.plan"))]
-        replies = await (
-            _merge(session, services, row) if action == "samen" else _cancel(session, services, row)
-        )
-        await session.commit()
+async def manage(incoming: Incoming, services: Context, action: str, subject: str) -> list[Reply]:
+    session, actor = services.session, services.actor
+    row = await session.get(PatrolRound, int(subject))
+    if row is None or row.status != RoundStatus.PLANNED:
+        await session.flush()
+        return [Reply.say("patrols.manage.gone")]
+    if not await may_manage_round(session, actor, row):
+        await session.flush()
+        return [Reply.say("error.not_allowed", reason=Msg.of("patrols.reason.plan"))]
+    replies = await (_merge(session, services, row) if action == "samen" else _cancel(session, services, row))
+    await session.flush()
     services.outbox.wake()
     return replies
 

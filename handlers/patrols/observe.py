@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, known, resolve_actor
+from handlers.access import Actor
+from handlers.context import Context
 from handlers.referrals.recognise import recognise as recognise_situation
 from handlers.reports.draft import Draft
 from handlers.reports.filing import bel_112_first, file_report, incident_called
@@ -26,7 +27,7 @@ DEFECT_SITUATION = "kapot"
 MAX_NOTE = 1000
 
 
-async def observe(incoming: Incoming, services: Services) -> list[Reply] | None:
+async def observe(incoming: Incoming, services: Context) -> list[Reply] | None:
     """The recogniser for walkers' private messages; None for everyone not on a started round."""
     if incoming.is_group or incoming.command is not None or incoming.sender is None:
         return None
@@ -34,21 +35,13 @@ async def observe(incoming: Incoming, services: Services) -> list[Reply] | None:
     if not any(ch.isalnum() for ch in text):
         return None  # a thumbs-up is not an observation; "alles rustig" during a round is
 
-    cached = known(incoming, services)
-    async with services.db() as session:
-        person_id = cached.person.id if cached is not None and cached.person is not None else None
-        if person_id is not None and not await person_rounds(session, person_id, (RoundStatus.STARTED,)):
-            return None  # the common case, known from the row cache: one indexed query
-        actor = await resolve_actor(session, incoming, services)
-        if actor.person is None:
-            return None
-        walking = await person_rounds(session, actor.person.id, (RoundStatus.STARTED,))
-        if not walking:
-            await session.commit()
-            return None
-        replies = await _record(session, services, actor, walking[0], text)
-        await session.commit()
-    return replies
+    session, actor = services.session, services.actor
+    if actor.person is None:
+        return None
+    walking = await person_rounds(session, actor.person.id, (RoundStatus.STARTED,))
+    if not walking:
+        return None  # the common case: one indexed query
+    return await _record(session, services, actor, walking[0], text)
 
 
 async def _record(

@@ -12,7 +12,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, resolve_actor
+from handlers.access import Actor
+from handlers.context import Context
 from handlers.coordinators import refuse
 from handlers.patrols.plan import add_schedule, materialise
 from handlers.patrols.show import area_name, when
@@ -20,7 +21,6 @@ from handlers.patrols.signup import ANNOUNCE_AHEAD, announce
 from handlers.patrols.walk import end_round, start_round
 from handlers.patrols.when import WhenError, parse_when
 from handlers.places.names import match_prefix
-from handlers.services import Services
 from handlers.types import Incoming, Msg, Reply
 from storage.chats import list_areas
 from storage.models import Area
@@ -30,7 +30,7 @@ from storage.patrols import PatrolMember, PatrolTeam, leads, rounds_between, tea
 LIST_AHEAD = timedelta(days=7)
 
 
-async def ronde(incoming: Incoming, services: Services) -> list[Reply]:
+async def ronde(incoming: Incoming, services: Context) -> list[Reply]:
     word, _, rest = incoming.args.strip().partition(" ")
     match word.lower():
         case "nieuw" | "new" | "plan":
@@ -56,70 +56,68 @@ async def _team_for(session: AsyncSession, actor: Actor, area: Area) -> PatrolTe
     return candidates[0] if candidates else None
 
 
-async def _plan(incoming: Incoming, services: Services, args: str) -> list[Reply]:
+async def _plan(incoming: Incoming, services: Context, args: str) -> list[Reply]:
     now = services.clock.now()
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        wijken = [a for a in await list_areas(session) if a.parent_id is None]
-        found = match_prefix(wijken, args)
-        if found.area is None or not found.rest:
-            return [Reply.say("patrols.round.usage")]
-        area = found.area
-        team = await _team_for(session, actor, area)
-        if team is None:
-            return [Reply.say("patrols.round.no_team", area=area.name)]
-        is_leader = actor.person is not None and team.id in await leads(session, actor.person.id)
-        if not (actor.coordinates(area.id) or is_leader):
-            return [refuse(incoming, Msg.of("patrols.reason.plan"))]
-        try:
-            plan = parse_when(found.rest, now, services.settings.tz)
-        except WhenError as error:
-            return [Reply((Msg.of(error.key), Msg.of("patrols.round.usage")))]
-        schedule = await add_schedule(session, team.id, area.id, plan, now)
-        await materialise(session, schedule, now, services.settings.tz)
-        coming = [
-            r
-            for r in await rounds_between(session, now, now + ANNOUNCE_AHEAD, [team.id])
-            if r.schedule_id == schedule.id
-        ]
-        for row in coming:
-            await announce(session, services, row)
-        first = when(coming[0], services.settings.tz) if coming else Msg.of("patrols.round.later")
-        key = "patrols.round.planned_recurring" if plan.recurring else "patrols.round.planned_once"
-        reply = Reply.say(
-            key, area=area.name, team=team.name, first=first, least=plan.min_walkers, most=plan.max_walkers
-        )
-        await session.commit()
+    session, actor = services.session, services.actor
+    wijken = [a for a in await list_areas(session) if a.parent_id is None]
+    found = match_prefix(wijken, args)
+    if found.area is None or not found.rest:
+        return [Reply.say("patrols.round.usage")]
+    area = found.area
+    team = await _team_for(session, actor, area)
+    if team is None:
+        return [Reply.say("patrols.round.no_team", area=area.name)]
+    is_leader = actor.person is not None and team.id in await leads(session, actor.person.id)
+    if not (actor.coordinates(area.id) or is_leader):
+        return [refuse(incoming, Msg.of("patrols.reason.plan"))]
+    try:
+        plan = parse_when(found.rest, now, services.settings.tz)
+    except WhenError as error:
+        return [Reply((Msg.of(error.key), Msg.of("patrols.round.usage")))]
+    schedule = await add_schedule(session, team.id, area.id, plan, now)
+    await materialise(session, schedule, now, services.settings.tz)
+    coming = [
+        r
+        for r in await rounds_between(session, now, now + ANNOUNCE_AHEAD, [team.id])
+        if r.schedule_id == schedule.id
+    ]
+    for row in coming:
+        await announce(session, services, row)
+    first = when(coming[0], services.settings.tz) if coming else Msg.of("patrols.round.later")
+    key = "patrols.round.planned_recurring" if plan.recurring else "patrols.round.planned_once"
+    reply = Reply.say(
+        key, area=area.name, team=team.name, first=first, least=plan.min_walkers, most=plan.max_walkers
+    )
+    await session.flush()
     services.outbox.wake()
     return [reply]
 
 
-async def rondes(incoming: Incoming, services: Services) -> list[Reply]:
+async def rondes(incoming: Incoming, services: Context) -> list[Reply]:
     """The coming week's rounds: of this group's wijk, else of the sender's teams, else all. Counts,
     not names: /rondes may be asked anywhere."""
     now = services.clock.now()
     tz = services.settings.tz
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        team_ids = await _teams_of_interest(session, actor)
-        lines: list[Msg] = []
-        for row in await rounds_between(session, now - timedelta(hours=8), now + LIST_AHEAD, team_ids):
-            ends_at = aware(row.ends_at)
-            if ends_at is not None and ends_at < now:
-                continue
-            count = await walker_count(session, row.id)
-            lines.append(
-                Msg.of(
-                    f"patrols.list.line_{row.status}",
-                    id=row.id,
-                    area=await area_name(session, row),
-                    when=when(row, tz),
-                    count=count,
-                    least=row.min_walkers,
-                    most=row.max_walkers,
-                )
+    session, actor = services.session, services.actor
+    team_ids = await _teams_of_interest(session, actor)
+    lines: list[Msg] = []
+    for row in await rounds_between(session, now - timedelta(hours=8), now + LIST_AHEAD, team_ids):
+        ends_at = aware(row.ends_at)
+        if ends_at is not None and ends_at < now:
+            continue
+        count = await walker_count(session, row.id)
+        lines.append(
+            Msg.of(
+                f"patrols.list.line_{row.status}",
+                id=row.id,
+                area=await area_name(session, row),
+                when=when(row, tz),
+                count=count,
+                least=row.min_walkers,
+                most=row.max_walkers,
             )
-        await session.commit()
+        )
+    await session.flush()
     if not lines:
         return [Reply.say("patrols.list.none")]
     return [Reply((Msg.of("patrols.list.title"), Msg.of("text.lines", lines=tuple(lines))))]

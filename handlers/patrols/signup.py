@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import resolve_actor
+from handlers.context import Context
 from handlers.patrols.show import area_name, names, when
 from handlers.services import Services
 from handlers.types import Button, Incoming, Msg, Platform, Reply, Target
@@ -112,28 +112,27 @@ def open_for_answers(row: PatrolRound, now: datetime) -> bool:
     return row.status == RoundStatus.PLANNED and now < starts
 
 
-async def answer(incoming: Incoming, services: Services, action: str, subject: str) -> list[Reply]:
+async def answer(incoming: Incoming, services: Context, action: str, subject: str) -> list[Reply]:
     """``pr:ja:ID`` / ``pr:nee:ID`` from the sign-up message: take a seat, or say "Ik kan niet"."""
     now = services.clock.now()
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        row = await session.get(PatrolRound, int(subject))
-        if actor.person is None or row is None:
-            return [Reply.say("error.stale_button")]
-        if not open_for_answers(row, now):
-            await session.commit()
-            return [Reply((Msg.of("patrols.signup.closed"),), private_to_sender=True)]
-        if action == "nee":
-            was_walking = await decline(session, row.id, actor.person.id, now)
-            answer = Reply((Msg.of("patrols.signup.declined"),), private_to_sender=True)
-            replies = [answer, *(await refreshed(session, services, row) if was_walking else [])]
-            await session.commit()
-            return replies
-        outcome = await take_seat(session, row.id, actor.person.id, row.max_walkers, now)
-        if outcome is SignUp.TAKEN:
-            await join_team(session, row.team_id, actor.person.id, now)
-        replies = await _after_sign_up(session, services, row, outcome)
-        await session.commit()
+    session, actor = services.session, services.actor
+    row = await session.get(PatrolRound, int(subject))
+    if actor.person is None or row is None:
+        return [Reply.say("error.stale_button")]
+    if not open_for_answers(row, now):
+        await session.flush()
+        return [Reply((Msg.of("patrols.signup.closed"),), private_to_sender=True)]
+    if action == "nee":
+        was_walking = await decline(session, row.id, actor.person.id, now)
+        answer = Reply((Msg.of("patrols.signup.declined"),), private_to_sender=True)
+        replies = [answer, *(await refreshed(session, services, row) if was_walking else [])]
+        await session.flush()
+        return replies
+    outcome = await take_seat(session, row.id, actor.person.id, row.max_walkers, now)
+    if outcome is SignUp.TAKEN:
+        await join_team(session, row.team_id, actor.person.id, now)
+    replies = await _after_sign_up(session, services, row, outcome)
+    await session.flush()
     return replies
 
 

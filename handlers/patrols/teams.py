@@ -11,10 +11,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, resolve_actor
+from handlers.access import Actor
+from handlers.context import Context
 from handlers.coordinators import refuse
 from handlers.places.names import match_name
-from handlers.services import Services
 from handlers.types import Incoming, Msg, Reply
 from storage.chats import area_key, list_areas
 from storage.models import Area
@@ -24,7 +24,7 @@ from storage.people import find_person_by_handle
 MAX_NAME_WORDS = 6
 
 
-async def team(incoming: Incoming, services: Services) -> list[Reply]:
+async def team(incoming: Incoming, services: Context) -> list[Reply]:
     word, _, rest = incoming.args.strip().partition(" ")
     match word.lower():
         case "nieuw" | "new":
@@ -48,30 +48,29 @@ def split_name_and_wijken(words: list[str], areas: list[Area]) -> tuple[str, lis
     return None
 
 
-async def _create(incoming: Incoming, services: Services, args: str) -> list[Reply]:
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        wijken = [a for a in await list_areas(session) if a.parent_id is None]
-        parsed = split_name_and_wijken(args.split(), wijken)
-        if parsed is None:
-            return [Reply.say("patrols.team.usage")]
-        name, areas = parsed
-        if not all(actor.coordinates(area.id) for area in areas):
-            return [refuse(incoming, Msg.of("reason.coordinator"))]
-        if await session.scalar(select(PatrolTeam.id).where(PatrolTeam.key == area_key(name))) is not None:
-            return [Reply.say("patrols.team.exists", name=name)]
-        now = services.clock.now()
-        row = PatrolTeam(
-            name=name[:100],
-            key=area_key(name),
-            chat_id=actor.chat.id if incoming.is_group else None,
-            created_at=now,
-        )
-        session.add(row)
-        await session.flush()
-        for area in areas:
-            session.add(PatrolTeamArea(team_id=row.id, area_id=area.id))
-        await session.commit()
+async def _create(incoming: Incoming, services: Context, args: str) -> list[Reply]:
+    session, actor = services.session, services.actor
+    wijken = [a for a in await list_areas(session) if a.parent_id is None]
+    parsed = split_name_and_wijken(args.split(), wijken)
+    if parsed is None:
+        return [Reply.say("patrols.team.usage")]
+    name, areas = parsed
+    if not all(actor.coordinates(area.id) for area in areas):
+        return [refuse(incoming, Msg.of("reason.coordinator"))]
+    if await session.scalar(select(PatrolTeam.id).where(PatrolTeam.key == area_key(name))) is not None:
+        return [Reply.say("patrols.team.exists", name=name)]
+    now = services.clock.now()
+    row = PatrolTeam(
+        name=name[:100],
+        key=area_key(name),
+        chat_id=actor.chat.id if incoming.is_group else None,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    for area in areas:
+        session.add(PatrolTeamArea(team_id=row.id, area_id=area.id))
+    await session.flush()
     where = "patrols.team.group_here" if incoming.is_group else "patrols.team.group_later"
     wijk_names = ", ".join(area.name for area in areas)
     return [
@@ -93,49 +92,47 @@ async def may_manage(session: AsyncSession, actor: Actor, row: PatrolTeam, *, le
     return leader_ok and actor.person is not None and row.id in await leads(session, actor.person.id)
 
 
-async def _leader(incoming: Incoming, services: Services, args: str) -> list[Reply]:
+async def _leader(incoming: Incoming, services: Context, args: str) -> list[Reply]:
     words = args.split()
     if len(words) < 2:
         return [Reply.say("patrols.team.usage")]
     name, handle = " ".join(words[:-1]), words[-1]
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        row = await _find_team(session, name)
-        if row is None:
-            return [Reply.say("patrols.team.unknown", name=name[:100])]
-        if not await may_manage(session, actor, row, leader_ok=False):
-            return [refuse(incoming, Msg.of("reason.coordinator"))]
-        person = await find_person_by_handle(session, incoming.platform, handle)
-        if person is None:
-            return [Reply.say("coordinator.unknown_person", name=handle[:64])]
-        await join_team(session, row.id, person.id, services.clock.now(), TeamRole.LEADER)
-        await session.commit()
+    session, actor = services.session, services.actor
+    row = await _find_team(session, name)
+    if row is None:
+        return [Reply.say("patrols.team.unknown", name=name[:100])]
+    if not await may_manage(session, actor, row, leader_ok=False):
+        return [refuse(incoming, Msg.of("reason.coordinator"))]
+    person = await find_person_by_handle(session, incoming.platform, handle)
+    if person is None:
+        return [Reply.say("coordinator.unknown_person", name=handle[:64])]
+    await join_team(session, row.id, person.id, services.clock.now(), TeamRole.LEADER)
+    await session.flush()
     return [Reply.say("patrols.team.leader", name=person.display_name or handle, team=row.name)]
 
 
-async def _group(incoming: Incoming, services: Services, name: str) -> list[Reply]:
+async def _group(incoming: Incoming, services: Context, name: str) -> list[Reply]:
     if not incoming.is_group:
         return [Reply.say("patrols.team.group_only")]
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        row = await _find_team(session, name)
-        if row is None:
-            return [Reply.say("patrols.team.unknown", name=name[:100] or "-")]
-        if not await may_manage(session, actor, row, leader_ok=True):
-            return [refuse(incoming, Msg.of("reason.coordinator"))]
-        row.chat_id = actor.chat.id
-        await session.commit()
+    session, actor = services.session, services.actor
+    row = await _find_team(session, name)
+    if row is None:
+        return [Reply.say("patrols.team.unknown", name=name[:100] or "-")]
+    if not await may_manage(session, actor, row, leader_ok=True):
+        return [refuse(incoming, Msg.of("reason.coordinator"))]
+    row.chat_id = actor.chat.id
+    await session.flush()
     return [Reply.say("patrols.team.group_set", name=row.name)]
 
 
-async def _list(incoming: Incoming, services: Services) -> list[Reply]:
-    async with services.db() as session:
-        rows = list(await session.scalars(select(PatrolTeam).order_by(PatrolTeam.name)))
-        lines: list[Msg] = []
-        for row in rows:
-            ids = await team_area_ids(session, row.id)
-            areas = [area.name for area in await session.scalars(select(Area).where(Area.id.in_(ids)))]
-            lines.append(Msg.of("patrols.team.line", name=row.name, areas=", ".join(areas) or "-"))
+async def _list(incoming: Incoming, services: Context) -> list[Reply]:
+    session = services.session
+    rows = list(await session.scalars(select(PatrolTeam).order_by(PatrolTeam.name)))
+    lines: list[Msg] = []
+    for row in rows:
+        ids = await team_area_ids(session, row.id)
+        areas = [area.name for area in await session.scalars(select(Area).where(Area.id.in_(ids)))]
+        lines.append(Msg.of("patrols.team.line", name=row.name, areas=", ".join(areas) or "-"))
     if not lines:
         return [Reply((Msg.of("patrols.team.none"), Msg.of("patrols.team.usage")))]
     return [Reply((Msg.of("patrols.team.list_title"), Msg.of("text.lines", lines=tuple(lines))))]

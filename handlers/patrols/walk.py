@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import resolve_actor
+from handlers.context import Context
 from handlers.patrols.show import area_name, clock_time, local, names, when
 from handlers.patrols.signup import CALLBACK, refreshed
 from handlers.services import Services
@@ -41,29 +41,28 @@ def _private(*parts: Msg, buttons: tuple[tuple[Button, ...], ...] = ()) -> Reply
     return Reply(tuple(parts), buttons=buttons, private_to_sender=True)
 
 
-async def start_round(incoming: Incoming, services: Services, subject: str = "") -> list[Reply]:
+async def start_round(incoming: Incoming, services: Context, subject: str = "") -> list[Reply]:
     now = services.clock.now()
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        if actor.person is None:
-            return []
-        found = await _startable(session, services, actor.person.id, now, subject)
-        if isinstance(found, Reply):
-            await session.commit()
-            return [found]
-        if await walker_count(session, found.id) < NEVER_ALONE:
-            replies = [await never_alone(session, services, found)]
-            await session.commit()
-            return replies
-        found.status, found.started_at = RoundStatus.STARTED, now
+    session, actor = services.session, services.actor
+    if actor.person is None:
+        return []
+    found = await _startable(session, services, actor.person.id, now, subject)
+    if isinstance(found, Reply):
         await session.flush()
-        await _tell_walkers(session, services, found, actor.person, "started")
-        end = ((Button(Msg.of("patrols.button.end"), f"{CALLBACK}:einde:{found.id}"),),)
-        replies = [
-            _private(Msg.of("patrols.walk.started"), buttons=end),
-            *await refreshed(session, services, found),
-        ]
-        await session.commit()
+        return [found]
+    if await walker_count(session, found.id) < NEVER_ALONE:
+        replies = [await never_alone(session, services, found)]
+        await session.flush()
+        return replies
+    found.status, found.started_at = RoundStatus.STARTED, now
+    await session.flush()
+    await _tell_walkers(session, services, found, actor.person, "started")
+    end = ((Button(Msg.of("patrols.button.end"), f"{CALLBACK}:einde:{found.id}"),),)
+    replies = [
+        _private(Msg.of("patrols.walk.started"), buttons=end),
+        *await refreshed(session, services, found),
+    ]
+    await session.flush()
     services.outbox.wake()
     return replies
 
@@ -136,32 +135,31 @@ async def _tell_walkers(
             await services.outbox.enqueue(session, chat, reply, f"patrol:{what}:{row.id}:{person.id}")
 
 
-async def end_round(incoming: Incoming, services: Services, subject: str = "") -> list[Reply]:
+async def end_round(incoming: Incoming, services: Context, subject: str = "") -> list[Reply]:
     now = services.clock.now()
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        if actor.person is None:
-            return []
-        started = [
-            row
-            for row in await person_rounds(session, actor.person.id, (RoundStatus.STARTED,))
-            if not subject or str(row.id) == subject
-        ]
-        if not started:
-            await session.commit()
-            return [_private(Msg.of("patrols.walk.not_started"))]
-        row = started[0]
-        row.status, row.ended_at = RoundStatus.WALKED, now
+    session, actor = services.session, services.actor
+    if actor.person is None:
+        return []
+    started = [
+        row
+        for row in await person_rounds(session, actor.person.id, (RoundStatus.STARTED,))
+        if not subject or str(row.id) == subject
+    ]
+    if not started:
         await session.flush()
-        await _tell_walkers(session, services, row, actor.person, "ended")
-        summary = await summary_parts(session, services, row)
-        sent_to = await send_summary(session, services, row, summary)
-        own = await reachable_private_chat(session, actor.person)
-        replies = [_private(Msg.of("patrols.walk.ended"))]
-        if own is None or own.id not in sent_to:  # a walker who is not the teamleider: their own copy
-            replies.append(_private(*summary))
-        replies.extend(await refreshed(session, services, row))  # the sign-up message: "Gelopen"
-        await session.commit()
+        return [_private(Msg.of("patrols.walk.not_started"))]
+    row = started[0]
+    row.status, row.ended_at = RoundStatus.WALKED, now
+    await session.flush()
+    await _tell_walkers(session, services, row, actor.person, "ended")
+    summary = await summary_parts(session, services, row)
+    sent_to = await send_summary(session, services, row, summary)
+    own = await reachable_private_chat(session, actor.person)
+    replies = [_private(Msg.of("patrols.walk.ended"))]
+    if own is None or own.id not in sent_to:  # a walker who is not the teamleider: their own copy
+        replies.append(_private(*summary))
+    replies.extend(await refreshed(session, services, row))  # the sign-up message: "Gelopen"
+    await session.flush()
     services.outbox.wake()
     return replies
 

@@ -13,7 +13,8 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, Audience, resolve_actor
+from handlers.access import Actor, Audience
+from handlers.context import Context, after_commit
 from handlers.coordinators import refuse
 from handlers.core import link_area, link_to
 from handlers.places.names import match_name
@@ -31,7 +32,7 @@ _MANAGE = ("nieuw", "hernoem", "samenvoegen")
 _INTO = re.compile(r"\s+(?:naar|in|into|to|->|→|>)\s+", re.IGNORECASE)
 
 
-async def wijk(incoming: Incoming, services: Services) -> list[Reply]:
+async def wijk(incoming: Incoming, services: Context) -> list[Reply]:
     """/wijk NAAM in a group links it; /wijk nieuw|hernoem|samenvoegen manage places (beheerders)."""
     head, _, rest = incoming.args.strip().partition(" ")
     if head.lower() in _MANAGE:
@@ -41,23 +42,22 @@ async def wijk(incoming: Incoming, services: Services) -> list[Reply]:
     return await link_area(incoming, services)
 
 
-async def _manage(incoming: Incoming, services: Services, action: str, args: str) -> list[Reply]:
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        if not actor.may(Audience.BEHEERDER):
-            return [refuse(incoming, Msg.of("reason.beheerder"))]
-        areas = await list_areas(session)
-        if action == "nieuw":
-            replies = await _create(session, services, areas, args)
-        elif action == "hernoem":
-            replies = await _rename(session, services, areas, args)
-        else:
-            replies = await _merge(session, services, areas, args)
-        if replies and replies[0].parts and replies[0].parts[0].key.endswith(".done"):
-            await _audit(session, services, incoming, actor, action, args)
-            await session.commit()
-            services.places.forget()
-        return replies
+async def _manage(incoming: Incoming, services: Context, action: str, args: str) -> list[Reply]:
+    session, actor = services.session, services.actor
+    if not actor.may(Audience.BEHEERDER):
+        return [refuse(incoming, Msg.of("reason.beheerder"))]
+    areas = await list_areas(session)
+    if action == "nieuw":
+        replies = await _create(session, services, areas, args)
+    elif action == "hernoem":
+        replies = await _rename(session, services, areas, args)
+    else:
+        replies = await _merge(session, services, areas, args)
+    if replies and replies[0].parts and replies[0].parts[0].key.endswith(".done"):
+        await _audit(session, services, incoming, actor, action, args)
+        await session.flush()
+        after_commit(session, services.places.forget)
+    return replies
 
 
 async def _audit(
@@ -136,34 +136,32 @@ async def _merge(session: AsyncSession, services: Services, areas: list[Area], a
     return [Reply.say("places.merged.done", source=source_name, name=target.name)]
 
 
-async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
+async def on_button(incoming: Incoming, services: Context) -> list[Reply]:
     """``pl:pick:ID`` links the group to the suggested area; ``pl:no`` lists what is known."""
     action, raw_id = button_action(incoming.callback_data)
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        if not incoming.is_group or not actor.may(Audience.GROUP_ADMIN):
-            return [refuse(incoming, Msg.of("reason.group_admin"))]
-        if action == "pick" and raw_id.isdigit():
-            area = await session.get(Area, int(raw_id))
-            if area is not None:
-                return await link_to(session, incoming, services, actor, area)
-        if action != "no":
-            return [Reply.say("error.stale_button")]
-        known = ", ".join(a.name for a in await list_areas(session) if a.parent_id is None) or "-"
+    session, actor = services.session, services.actor
+    if not incoming.is_group or not actor.may(Audience.GROUP_ADMIN):
+        return [refuse(incoming, Msg.of("reason.group_admin"))]
+    if action == "pick" and raw_id.isdigit():
+        area = await session.get(Area, int(raw_id))
+        if area is not None:
+            return await link_to(session, incoming, services, actor, area)
+    if action != "no":
+        return [Reply.say("error.stale_button")]
+    known = ", ".join(a.name for a in await list_areas(session) if a.parent_id is None) or "-"
     key = "places.not_meant_beheerder" if actor.is_beheerder else "wijk.unknown"
     return [Reply.say(key, name="-", known=known)]
 
 
-async def wijken(incoming: Incoming, services: Services) -> list[Reply]:
+async def wijken(incoming: Incoming, services: Context) -> list[Reply]:
     """/wijken: the wijken (and places without a wijk) with their groups; titles for coordinators."""
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        areas = [a for a in await list_areas(session) if a.parent_id is None]
-        if not areas:
-            return [Reply.say("places.none")]
-        counted = await session.execute(select(Area.parent_id, func.count()).group_by(Area.parent_id))
-        buurten: dict[int | None, int] = {parent: count for parent, count in counted.tuples()}
-        lines = [await _line(session, actor, area, buurten.get(area.id, 0)) for area in areas]
+    session, actor = services.session, services.actor
+    areas = [a for a in await list_areas(session) if a.parent_id is None]
+    if not areas:
+        return [Reply.say("places.none")]
+    counted = await session.execute(select(Area.parent_id, func.count()).group_by(Area.parent_id))
+    buurten: dict[int | None, int] = {parent: count for parent, count in counted.tuples()}
+    lines = [await _line(session, actor, area, buurten.get(area.id, 0)) for area in areas]
     return [Reply((Msg.of("places.list_title", count=len(areas)), Msg.of("text.lines", lines=tuple(lines))))]
 
 

@@ -16,9 +16,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, resolve_actor
+from handlers.access import Actor
 from handlers.area_links import private_targets
 from handlers.broadcasts import fan_out
+from handlers.context import Context
 from handlers.coordinators import refuse
 from handlers.reports.cards import card_reply, load_card
 from handlers.services import Services
@@ -153,30 +154,29 @@ async def _ask(
     return [Reply(parts, buttons=buttons, target=t) for t in await private_targets(session, people)]
 
 
-async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
+async def on_button(incoming: Incoming, services: Context) -> list[Reply]:
     """``rl:ok:ID`` / ``rl:no:ID``: a coordinator of the target wijk (or a beheerder) decides, once."""
     action, raw_id = button_action(incoming.callback_data)
     if action not in ("ok", "no") or not raw_id.isdigit():
         return [Reply.say("error.stale_button")]
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        request = await session.get(RelayRequest, int(raw_id))
-        if request is None:
-            return [Reply.say("error.stale_button")]
-        if not actor.coordinates(request.target_area_id):
-            return [refuse(incoming, Msg.of("reason.coordinator"))]
-        now = services.clock.now()
-        approving = action == "ok"
-        status = RelayStatus.APPROVED if approving else RelayStatus.REJECTED
-        person_id = actor.person.id if actor.person else None
-        if not await decide_relay(session, request.id, status, person_id, now):
-            await session.commit()
-            expired = request.status == RelayStatus.PENDING and (aware(request.expires_at) or now) <= now
-            return [Reply.say("relay.expired" if expired else "relay.done")]
-        await session.refresh(request)
-        target = await session.get(Area, request.target_area_id)
-        replies = await _forward(session, services, actor, request) if approving else []
-        await session.commit()
+    session, actor = services.session, services.actor
+    request = await session.get(RelayRequest, int(raw_id))
+    if request is None:
+        return [Reply.say("error.stale_button")]
+    if not actor.coordinates(request.target_area_id):
+        return [refuse(incoming, Msg.of("reason.coordinator"))]
+    now = services.clock.now()
+    approving = action == "ok"
+    status = RelayStatus.APPROVED if approving else RelayStatus.REJECTED
+    person_id = actor.person.id if actor.person else None
+    if not await decide_relay(session, request.id, status, person_id, now):
+        await session.flush()
+        expired = request.status == RelayStatus.PENDING and (aware(request.expires_at) or now) <= now
+        return [Reply.say("relay.expired" if expired else "relay.done")]
+    await session.refresh(request)
+    target = await session.get(Area, request.target_area_id)
+    replies = await _forward(session, services, actor, request) if approving else []
+    await session.flush()
     log.info(
         "relay %s %s by %s", request.subject, status.value, actor.person.pseudonym if actor.person else "-"
     )

@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-from handlers.access import known, resolve_actor
+from handlers.context import Context
 from handlers.referrals.answer import CALLBACK, group_pointer, menu, referral
-from handlers.referrals.recognise import normalise, recognise
+from handlers.referrals.recognise import MAX_CHARS, normalise, recognise
 from handlers.referrals.situations import BY_ID, Situation, by_word
-from handlers.services import Services
 from handlers.types import Incoming, Reply
 from handlers.understanding.understand import understand
 
 
-async def _locale(incoming: Incoming, services: Services, private: bool = False) -> str:
+async def _locale(incoming: Incoming, services: Context, private: bool = False) -> str:
     """The locale the answer will be read in: the person's for a private answer, else the chat's."""
-    rows = known(incoming, services)
-    if rows is not None and rows.person is not None:  # the dispatcher has just made both rows
-        chat_locale = None if private else rows.chat.locale
-        return chat_locale or rows.person.locale or services.settings.default_locale
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        await session.commit()
-        person_locale = actor.person.locale if actor.person else None
-        chat_locale = None if private else actor.chat.locale
+    actor = services.actor  # resolved by the dispatcher
+    person_locale = actor.person.locale if actor.person else None
+    chat_locale = None if private else actor.chat.locale
     return chat_locale or person_locale or services.settings.default_locale
 
 
 async def _referral(
     incoming: Incoming,
-    services: Services,
+    services: Context,
     situation: Situation,
     danger_now: bool = False,
     age: int | None = None,
@@ -37,7 +30,7 @@ async def _referral(
     return referral(situation, services.directory, locale, danger_now, age, private_to_sender=private)
 
 
-async def hulp(incoming: Incoming, services: Services) -> list[Reply]:
+async def hulp(incoming: Incoming, services: Context) -> list[Reply]:
     """`/hulp` shows the menu; `/hulp WOORD` (or a sentence) answers directly."""
     words = incoming.args.strip()
     if not words:
@@ -57,7 +50,7 @@ async def hulp(incoming: Incoming, services: Services) -> list[Reply]:
     return [menu("referrals.unknown_word")]
 
 
-async def button(incoming: Incoming, services: Services) -> list[Reply]:
+async def button(incoming: Incoming, services: Context) -> list[Reply]:
     """`hulp:<id>` from the menu; `hulp:p:<id>` from a group pointer (always answered in private)."""
     parts = (incoming.callback_data or "").split(":")
     private = len(parts) == 3 and parts[1] == "p"
@@ -69,7 +62,7 @@ async def button(incoming: Incoming, services: Services) -> list[Reply]:
     return [await _referral(incoming, services, situation, private=private and incoming.is_group)]
 
 
-async def recognise_text(incoming: Incoming, services: Services) -> list[Reply] | None:
+async def recognise_text(incoming: Incoming, services: Context) -> list[Reply] | None:
     """Free text about discrimination, violence at home, fraud, … gets the right referral.
 
     In a group the answer never repeats or names what was written: a short pointer with a button
@@ -77,14 +70,15 @@ async def recognise_text(incoming: Incoming, services: Services) -> list[Reply] 
     """
     if incoming.command is not None or not incoming.text.strip():
         return None
-    found = recognise(incoming.text)
+    understood = services.understood or understand(incoming.text)
+    found = recognise(incoming.text, understood if len(incoming.text) <= MAX_CHARS else None)
     if found is None:
         return None
     situation = BY_ID[found.situation]
     if incoming.is_group and situation.sensitive:
         return [group_pointer(situation, found.danger)]
     answer = [await _referral(incoming, services, situation, found.danger, found.age)]
-    if not incoming.is_group and understand(incoming.text).category is not None:
+    if not incoming.is_group and understood.category is not None:
         answer.append(Reply.say("understanding.fallback.also_report"))  # an incident the wijk may need
     return answer
 

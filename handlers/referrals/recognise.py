@@ -42,7 +42,7 @@ class Recognised:
 _AGE = re.compile(r"\b(?:ik ben|i am|i m|im) (\d{1,2})(?: jaar| years?)?\b")
 
 
-def from_understanding(understood: Understanding, text: str) -> Recognised | None:
+def from_understanding(understood: Understanding, text: str, folded: str | None = None) -> Recognised | None:
     """The referral for an already understood message, or None (chatter, reports, questions)."""
     if understood.situation is None:
         return None
@@ -52,7 +52,7 @@ def from_understanding(understood: Understanding, text: str) -> Recognised | Non
         return None
     if understood.situation_confidence < SITUATION_SURE:
         return None
-    age_match = _AGE.search(normalise(text))
+    age_match = _AGE.search(folded if folded is not None else normalise(text))
     age = int(age_match.group(1)) if age_match else None
     # "Bel nu 112" leads only on explicit danger words; a situation with possible danger (thuis,
     # zelfdoding …) always gets its "bel 112 bij gevaar" line anyway (see answer.referral).
@@ -60,8 +60,10 @@ def from_understanding(understood: Understanding, text: str) -> Recognised | Non
     return Recognised(understood.situation, danger, age)
 
 
-def recognise(text: str) -> Recognised | None:
-    """The situation a message is about, or None for everything else (chatter, thanks, reports)."""
-    if len(normalise(text)) < 6:
+def recognise(text: str, understood: Understanding | None = None) -> Recognised | None:
+    """The situation a message is about, or None for everything else (chatter, thanks, reports);
+    ``understood`` is the model's reading of ``text`` when the caller has it already."""
+    folded = normalise(text)  # once: for the length and for the age
+    if len(folded) < 6:
         return None
-    return from_understanding(understand(text[:MAX_CHARS]), text)
+    return from_understanding(understood or understand(text[:MAX_CHARS]), text, folded)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, resolve_actor
+from handlers.access import Actor
+from handlers.context import Context
 from handlers.reports.cards import card_chats, card_replies, place_text, time_text
 from handlers.reports.categories import label
 from handlers.services import Services
@@ -55,21 +56,20 @@ async def _may_tap(session: AsyncSession, actor: Actor, root: Report) -> bool:
     return actor.person.pseudonym in reporters
 
 
-async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
+async def on_button(incoming: Incoming, services: Context) -> list[Reply]:
     """``rp:<action>:<M-id>`` pressed on a card."""
     action, short_id = button_action(incoming.callback_data)
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        root = await _root(session, short_id)
-        if root is None or actor.person is None:
-            await session.commit()
-            return [Reply.say("reports.action.unknown_report")]
-        if not await _may_tap(session, actor, root):
-            await session.commit()
-            refusal = Msg.of("error.not_allowed", reason=Msg.of("reason.not_member"))
-            return [Reply((refusal,), private_to_sender=True)]
-        replies = await _act(session, services, actor, root, action)
-        await session.commit()
+    session, actor = services.session, services.actor
+    root = await _root(session, short_id)
+    if root is None or actor.person is None:
+        await session.flush()
+        return [Reply.say("reports.action.unknown_report")]
+    if not await _may_tap(session, actor, root):
+        await session.flush()
+        refusal = Msg.of("error.not_allowed", reason=Msg.of("reason.not_member"))
+        return [Reply((refusal,), private_to_sender=True)]
+    replies = await _act(session, services, actor, root, action)
+    await session.flush()
     return replies
 
 
@@ -139,21 +139,19 @@ async def _reporter_notes(
     return notes
 
 
-async def list_open(incoming: Incoming, services: Services) -> list[Reply]:
+async def list_open(incoming: Incoming, services: Context) -> list[Reply]:
     """``/meldingen``: open reports of this group's area, or of the areas this coordinator covers."""
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        area_ids = await _areas_for(session, actor, incoming)
-        if area_ids is None:
-            return [Reply.say("error.not_allowed", reason=Msg.of("reason.coordinator"))]
-        if not area_ids:
-            return [Reply.say("reports.action.no_area" if incoming.is_group else "reports.list.group_only")]
-        reports = await open_reports(session, area_ids)
-        names = [
-            a.name
-            for a in await session.scalars(select(Area).where(Area.id.in_(area_ids)).order_by(Area.name))
-        ]
-        await session.commit()
+    session, actor = services.session, services.actor
+    area_ids = await _areas_for(session, actor, incoming)
+    if area_ids is None:
+        return [Reply.say("error.not_allowed", reason=Msg.of("reason.coordinator"))]
+    if not area_ids:
+        return [Reply.say("reports.action.no_area" if incoming.is_group else "reports.list.group_only")]
+    reports = await open_reports(session, area_ids)
+    names = [
+        a.name for a in await session.scalars(select(Area).where(Area.id.in_(area_ids)).order_by(Area.name))
+    ]
+    await session.flush()
     area = ", ".join(names)
     if not reports:
         return [Reply.say("reports.list.empty", area=area)]

@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, resolve_actor
+from handlers.access import Actor
+from handlers.context import Context
 from handlers.reports.categories import CHOICES, Category, choice_data, label
 from handlers.reports.describe import find_person, find_vehicle
 from handlers.reports.draft import MAX_FIELD, Draft
@@ -82,20 +83,19 @@ async def _save(
     )
 
 
-async def start(incoming: Incoming, services: Services) -> list[Reply]:
+async def start(incoming: Incoming, services: Context) -> list[Reply]:
     """``/melding`` starts the dialog; ``/melding <tekst>`` files a report at once."""
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        if actor.person is None:
-            return []
-        draft = Draft()
-        if incoming.args.strip():
-            parsed = parse(incoming.args, services.clock.now(), services.settings.tz)
-            if parsed.person is not None and parsed.person.appearance_only:
-                return [Reply.say("reports.dialog.profiling")]
-            draft = Draft.from_parsed(parsed, incoming.args)
-        replies = await _begin(session, services, actor, incoming, draft, oneline=bool(incoming.args.strip()))
-        await session.commit()
+    session, actor = services.session, services.actor
+    if actor.person is None:
+        return []
+    draft = Draft()
+    if incoming.args.strip():
+        parsed = parse(incoming.args, services.clock.now(), services.settings.tz)
+        if parsed.person is not None and parsed.person.appearance_only:
+            return [Reply.say("reports.dialog.profiling")]
+        draft = Draft.from_parsed(parsed, incoming.args)
+    replies = await _begin(session, services, actor, incoming, draft, oneline=bool(incoming.args.strip()))
+    await session.flush()
     return replies
 
 
@@ -159,19 +159,18 @@ async def _finish(
     return [*first, *cards, *thanks]
 
 
-async def on_text(incoming: Incoming, services: Services, state: DialogState) -> list[Reply]:
+async def on_text(incoming: Incoming, services: Context, state: DialogState) -> list[Reply]:
     """A message while the dialog is open: the answer to the current step."""
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        if actor.person is None:
-            return []
-        draft = Draft.from_data(dict(state.data.get("draft") or {}))
-        text = Text.of(incoming.text)
-        if text.low in _SKIP_WORDS:
-            replies = await _advance(session, services, actor, incoming, state.step, draft)
-        else:
-            replies = await _answer(session, services, actor, incoming, state, draft, text)
-        await session.commit()
+    session, actor = services.session, services.actor
+    if actor.person is None:
+        return []
+    draft = Draft.from_data(dict(state.data.get("draft") or {}))
+    text = Text.of(incoming.text)
+    if text.low in _SKIP_WORDS:
+        replies = await _advance(session, services, actor, incoming, state.step, draft)
+    else:
+        replies = await _answer(session, services, actor, incoming, state, draft, text)
+    await session.flush()
     return replies
 
 
@@ -271,19 +270,18 @@ async def _advance(
     return [*warn, _question(following)]
 
 
-async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
+async def on_button(incoming: Incoming, services: Context) -> list[Reply]:
     """``ml:…`` buttons: category, area, here, now, skip, 112 answer, stop."""
     parts = (incoming.callback_data or "").split(":")
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        if actor.person is None:
-            return []
-        state = await current_dialog(session, actor.chat.id, actor.person.id, services.clock.now())
-        if state is None or state.name != DIALOG:
-            await session.commit()
-            return [Reply.say("reports.dialog.expired")]
-        replies = await _press(session, services, actor, incoming, state, parts[1:])
-        await session.commit()
+    session, actor = services.session, services.actor
+    if actor.person is None:
+        return []
+    state = await current_dialog(session, actor.chat.id, actor.person.id, services.clock.now())
+    if state is None or state.name != DIALOG:
+        await session.flush()
+        return [Reply.say("reports.dialog.expired")]
+    replies = await _press(session, services, actor, incoming, state, parts[1:])
+    await session.flush()
     return replies
 
 

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, known, resolve_actor
+from handlers.access import Actor
+from handlers.context import Context
 from handlers.reports.draft import Draft
 from handlers.reports.filing import bel_112_first, file_report, incident_called, open_incidents
 from handlers.reports.linking import could_follow_up, follows_up
@@ -35,7 +36,7 @@ def _question_track(actor: Actor) -> str:
     return f"vraag:{actor.person.id}"
 
 
-async def recognise(incoming: Incoming, services: Services) -> list[Reply] | None:
+async def recognise(incoming: Incoming, services: Context) -> list[Reply] | None:
     """The free-text recogniser for groups; None when the message is not ours (chatter included)."""
     if not incoming.is_group or incoming.command is not None:
         return None
@@ -43,29 +44,24 @@ async def recognise(incoming: Incoming, services: Services) -> list[Reply] | Non
         return await _photo_reminder(incoming, services)
     if not incoming.text.strip():
         return None
-    recognition = classify(incoming.text, services.clock.now(), services.settings.tz)
+    recognition = classify(incoming.text, services.clock.now(), services.settings.tz, services.understood)
     if recognition.verdict is Verdict.CHATTER:
         if not could_follow_up(recognition.report):
             return None
         return await _follow_up_only(incoming, services, recognition)
-    quick = _without_database(incoming, services, recognition)
-    if quick is not None:
-        return quick
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        replies = await _handle(session, services, actor, incoming, recognition)
-        await session.commit()
+    session, actor = services.session, services.actor
+    replies = await _handle(session, services, actor, incoming, recognition)
+    await session.flush()
     return replies
 
 
 async def _follow_up_only(
-    incoming: Incoming, services: Services, recognition: Recognition
+    incoming: Incoming, services: Context, recognition: Recognition
 ) -> list[Reply] | None:
     """Details too thin to be a report alone: they join an open incident, or are not ours (None)."""
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        replies = await _as_follow_up(session, services, actor, incoming, recognition)
-        await session.commit()
+    session, actor = services.session, services.actor
+    replies = await _as_follow_up(session, services, actor, incoming, recognition)
+    await session.flush()
     return replies
 
 
@@ -87,16 +83,6 @@ async def _as_follow_up(
             draft = Draft.from_parsed(parsed, incoming.text).with_(area_id=area_id, category=root.category)
             return await _file(session, services, actor, draft, "group_text", incident=root)
     return None
-
-
-def _without_database(incoming: Incoming, services: Services, recognition: Recognition) -> list[Reply] | None:
-    """The answers of :func:`_handle` that need no rows: a group with no area files nothing."""
-    rows = known(incoming, services)
-    if rows is None or rows.person is None or rows.chat.area_id is not None:
-        return None
-    if recognition.report.person is not None and recognition.report.person.appearance_only:
-        return [Reply.say("reports.dialog.profiling")]
-    return [Reply.say("reports.action.no_area")] if recognition.verdict is Verdict.REPORT else []
 
 
 async def _handle(
@@ -159,54 +145,52 @@ def typed_answer(text: str) -> bool | None:
     return None
 
 
-async def on_question_text(incoming: Incoming, services: Services, state: DialogState) -> list[Reply] | None:
+async def on_question_text(incoming: Incoming, services: Context, state: DialogState) -> list[Reply] | None:
     """A message while "Is dit een melding?" waits: "ja"/"nee" answers it; any other text ends the
     question and is routed like any new message (None), so e.g. a plea for help gets its referral.
     """
     answer = typed_answer(incoming.text)
     if answer is not None:
         return await _answer(incoming, services, answer)
-    async with services.db() as session:
-        await end_dialog(session, state.chat_id, state.person_id)
-        await session.commit()
+    session = services.session
+    await end_dialog(session, state.chat_id, state.person_id)
+    await session.flush()
     return None
 
 
-async def on_answer(incoming: Incoming, services: Services) -> list[Reply]:
+async def on_answer(incoming: Incoming, services: Context) -> list[Reply]:
     """``mv:ja`` / ``mv:nee``: only the person who wrote the message can answer for it."""
     return await _answer(incoming, services, (incoming.callback_data or "").endswith(":ja"))
 
 
-async def _answer(incoming: Incoming, services: Services, yes: bool) -> list[Reply]:
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        if actor.person is None:
-            return []
-        state = await current_dialog(session, actor.chat.id, actor.person.id, services.clock.now())
-        if state is None or state.name != QUESTION:
-            await session.commit()
-            return [Reply((Msg.of("reports.ask.gone"),), private_to_sender=True)]
-        await end_dialog(session, actor.chat.id, actor.person.id)
-        track = _question_track(actor)
-        if not yes:
-            await session.commit()
-            return [Reply((Msg.of("reports.ask.declined"),), edit=track)]
-        draft = Draft.from_data(dict(state.data.get("draft") or {}))
-        replies = await _file(session, services, actor, draft, "group_text")
-        await session.commit()
+async def _answer(incoming: Incoming, services: Context, yes: bool) -> list[Reply]:
+    session, actor = services.session, services.actor
+    if actor.person is None:
+        return []
+    state = await current_dialog(session, actor.chat.id, actor.person.id, services.clock.now())
+    if state is None or state.name != QUESTION:
+        await session.flush()
+        return [Reply((Msg.of("reports.ask.gone"),), private_to_sender=True)]
+    await end_dialog(session, actor.chat.id, actor.person.id)
+    track = _question_track(actor)
+    if not yes:
+        await session.flush()
+        return [Reply((Msg.of("reports.ask.declined"),), edit=track)]
+    draft = Draft.from_data(dict(state.data.get("draft") or {}))
+    replies = await _file(session, services, actor, draft, "group_text")
+    await session.flush()
     return [Reply((Msg.of("reports.ask.accepted"),), edit=track), *replies]
 
 
-async def _photo_reminder(incoming: Incoming, services: Services) -> list[Reply]:
+async def _photo_reminder(incoming: Incoming, services: Context) -> list[Reply]:
     now = services.clock.now()
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        key = f"photo-reminder:{actor.chat.id}"
-        last = await session.get(AppState, key)
-        recent = last is not None and now - datetime.fromisoformat(last.value) < PHOTO_REMINDER_EVERY
-        if last is None:
-            session.add(AppState(key=key, value=now.isoformat()))
-        elif not recent:
-            last.value = now.isoformat()
-        await session.commit()
+    session, actor = services.session, services.actor
+    key = f"photo-reminder:{actor.chat.id}"
+    last = await session.get(AppState, key)
+    recent = last is not None and now - datetime.fromisoformat(last.value) < PHOTO_REMINDER_EVERY
+    if last is None:
+        session.add(AppState(key=key, value=now.isoformat()))
+    elif not recent:
+        last.value = now.isoformat()
+    await session.flush()
     return [] if recent else [Reply.say("reports.photo.reminder")]

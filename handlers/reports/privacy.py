@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import resolve_actor
+from handlers.context import Context
 from handlers.reports.mydata import report_lines, role_lines, whatsapp_lines
 from handlers.reports.scrub import scrub_after_purge, secrets_of
 from handlers.services import Services
@@ -21,15 +21,14 @@ from storage.reports import Report, anonymise, purge_suspect_data, reports_by, t
 REPORT_DIALOGS = ("melding", "melding_vraag")
 
 
-async def my_data(incoming: Incoming, services: Services) -> list[Reply]:
+async def my_data(incoming: Incoming, services: Context) -> list[Reply]:
     """Everything stored about the sender, sent privately (never into the group)."""
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        person = actor.person
-        if person is None:
-            return []
-        parts = await _overview(session, services, person)
-        await session.commit()
+    session, actor = services.session, services.actor
+    person = actor.person
+    if person is None:
+        return []
+    parts = await _overview(session, services, person)
+    await session.flush()
     private = incoming.is_group
     return [Reply(tuple(parts), private_to_sender=private)]
 
@@ -60,12 +59,11 @@ async def _overview(session: AsyncSession, services: Services, person: Person) -
     ]
 
 
-async def forget_me(incoming: Incoming, services: Services) -> list[Reply]:
+async def forget_me(incoming: Incoming, services: Context) -> list[Reply]:
     """Ask first: erasing cannot be undone; a coordinator hears that their role ends too."""
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        roles = await role_lines(session, actor.person) if actor.person else []
-        await session.commit()
+    session, actor = services.session, services.actor
+    roles = await role_lines(session, actor.person) if actor.person else []
+    await session.flush()
     warning = (Msg.of("mydata.forget_roles", roles=tuple(roles)),) if roles else ()
     buttons = (
         (
@@ -82,15 +80,14 @@ async def forget_me(incoming: Incoming, services: Services) -> list[Reply]:
     ]
 
 
-async def on_forget_answer(incoming: Incoming, services: Services) -> list[Reply]:
+async def on_forget_answer(incoming: Incoming, services: Context) -> list[Reply]:
     if not (incoming.callback_data or "").endswith(":ja"):
         return [Reply.say("reports.privacy.forget_cancelled")]
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        roles = await role_lines(session, actor.person) if actor.person else []
-        if actor.person is not None:
-            await erase_person(session, actor.person)
-        await session.commit()
+    session, actor = services.session, services.actor
+    roles = await role_lines(session, actor.person) if actor.person else []
+    if actor.person is not None:
+        await erase_person(session, actor.person)
+    await session.flush()
     ended = (Msg.of("mydata.roles_ended", roles=tuple(roles)),) if roles else ()
     return [Reply((Msg.of("reports.privacy.forget_done"), *ended))]
 

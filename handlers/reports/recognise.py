@@ -35,9 +35,12 @@ def is_chatter(text: str) -> bool:
     return understand(text).verdict is Verdict.CHATTER
 
 
-def classify(text: str, now: datetime | None = None, tz: ZoneInfo = AMSTERDAM) -> Recognition:
-    """Report, unsure or chatter; ``now`` resolves relative times in the parsed report."""
-    understood = understand(text)
+def classify(
+    text: str, now: datetime | None = None, tz: ZoneInfo = AMSTERDAM, understood: Understanding | None = None
+) -> Recognition:
+    """Report, unsure or chatter; ``now`` resolves relative times in the parsed report; ``understood``
+    is the model's reading of ``text`` when the caller has it already."""
+    understood = understood or understand(text)
     if understood.verdict is Verdict.CHATTER:
         return Recognition(Verdict.CHATTER, NOTHING, understood)  # most group messages: no parsing
     return Recognition(understood.verdict, parse(text, now or datetime.now(UTC), tz, understood), understood)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import Actor, resolve_actor
+from handlers.access import Actor
+from handlers.context import Context
 from handlers.coordinators import refuse
 from handlers.places.names import match_name
 from handlers.services import Services
@@ -23,21 +24,20 @@ from storage.statistics import Scope, area_scope, city_scope, statistics
 CITY_WORDS = frozenset({"stad", "alle", "city", "all", "gemeente"})
 
 
-async def statistiek(incoming: Incoming, services: Services) -> list[Reply]:
+async def statistiek(incoming: Incoming, services: Context) -> list[Reply]:
     request = parse_request(incoming.args)
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        if not actor.is_coordinator:
-            return [] if incoming.is_group else [refuse(incoming, Msg.of("reason.coordinator"))]
-        found = await _scope(session, services, actor, request)
-        if isinstance(found, Reply):
-            replies = [found]
-        else:
-            start, end = range_ending(services.clock.now(), request.period)
-            stats = await statistics(session, found, start, end)
-            area_ids = list(found.area_ids) if found.area_ids is not None else None
-            rounds = await round_stats(session, area_ids, start, end)  # patrols count in the wijk too
-            replies = [statistics_reply(services.catalog, stats, request.period, rounds)]
+    session, actor = services.session, services.actor
+    if not actor.is_coordinator:
+        return [] if incoming.is_group else [refuse(incoming, Msg.of("reason.coordinator"))]
+    found = await _scope(session, services, actor, request)
+    if isinstance(found, Reply):
+        replies = [found]
+    else:
+        start, end = range_ending(services.clock.now(), request.period)
+        stats = await statistics(session, found, start, end)
+        area_ids = list(found.area_ids) if found.area_ids is not None else None
+        rounds = await round_stats(session, area_ids, start, end)  # patrols count in the wijk too
+        replies = [statistics_reply(services.catalog, stats, request.period, rounds)]
     if incoming.is_group:
         return [Reply(r.parts, private_to_sender=True) for r in replies]
     return replies

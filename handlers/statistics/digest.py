@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.access import resolve_actor
+from handlers.context import Context
 from handlers.coordinators import refuse
 from handlers.services import Services
 from handlers.statistics.chart import ChartData, render_chart
@@ -197,26 +197,25 @@ async def _send_one(
 # -- /digest -------------------------------------------------------------------------------------
 
 
-async def digest(incoming: Incoming, services: Services) -> list[Reply]:
+async def digest(incoming: Incoming, services: Context) -> list[Reply]:
     """``/digest`` shows this week's digest now; ``/digest uit`` / ``aan`` switch the weekly one."""
     word = incoming.args.strip().casefold()
     now = services.clock.now()
-    async with services.db() as session:
-        actor = await resolve_actor(session, incoming, services)
-        if not actor.is_coordinator or actor.person is None:
-            return [refuse(incoming, Msg.of("reason.coordinator"))]
-        if word in ("uit", "off", "aan", "on"):
-            on = word in ("aan", "on")
-            await set_digest(session, actor.person.id, on, now)
-            await session.commit()
-            return [Reply.say("digest.switched_on" if on else "digest.switched_off")]
-        if word:
-            return [Reply.say("digest.usage")]
-        ids = [r.area_id for r in actor.roles if r.role == RoleName.COORDINATOR and r.area_id is not None]
-        areas = list(await session.scalars(select(Area).where(Area.id.in_(ids)).order_by(Area.name)))
-        if not areas:
-            return [Reply.say("digest.no_wijk")]
-        locale = actor.chat.locale or actor.person.locale
-        replies = [await digest_reply(session, services, area, now, locale) for area in areas]
-        state = "digest.state_on" if await wants_digest(session, actor.person.id) else "digest.state_off"
+    session, actor = services.session, services.actor
+    if not actor.is_coordinator or actor.person is None:
+        return [refuse(incoming, Msg.of("reason.coordinator"))]
+    if word in ("uit", "off", "aan", "on"):
+        on = word in ("aan", "on")
+        await set_digest(session, actor.person.id, on, now)
+        await session.flush()
+        return [Reply.say("digest.switched_on" if on else "digest.switched_off")]
+    if word:
+        return [Reply.say("digest.usage")]
+    ids = [r.area_id for r in actor.roles if r.role == RoleName.COORDINATOR and r.area_id is not None]
+    areas = list(await session.scalars(select(Area).where(Area.id.in_(ids)).order_by(Area.name)))
+    if not areas:
+        return [Reply.say("digest.no_wijk")]
+    locale = actor.chat.locale or actor.person.locale
+    replies = [await digest_reply(session, services, area, now, locale) for area in areas]
+    state = "digest.state_on" if await wants_digest(session, actor.person.id) else "digest.state_off"
     return [*replies, Reply.say(state)]

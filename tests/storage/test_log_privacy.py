@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import insert
 
 from bot.app import App
+from handlers.context import Context
 from handlers.router import Dispatcher, Routes
-from handlers.services import Services
 from handlers.types import ChatKind, EventKind, Incoming, Platform, Reply
 from storage.models import Person
 
@@ -17,7 +17,7 @@ NAME = "Jantje Geheimzinnig"
 PLATE = "DKX-12-B"
 
 
-async def _insert_twice(incoming: Incoming, services: Services) -> list[Reply]:
+async def _insert_twice(incoming: Incoming, services: Context) -> list[Reply]:
     """A handler whose write fails: the same person (a unique key) inserted twice."""
     row = {
         "platform": "telegram",
@@ -26,9 +26,7 @@ async def _insert_twice(incoming: Incoming, services: Services) -> list[Reply]:
         "pseudonym": "p1",
         "created_at": incoming.received_at,
     }
-    async with services.db() as session:
-        await session.execute(insert(Person), [row, row])
-        await session.commit()
+    await services.session.execute(insert(Person), [row, row])  # handlers write in the update's session
     return [Reply.say("help.intro")]
 
 
