@@ -23,7 +23,7 @@ from storage.models import Chat
 from storage.outbox import tracked_message_id
 
 log = logging.getLogger(__name__)
-EDITABLE = frozenset({Platform.TELEGRAM, Platform.CONSOLE})
+EDITABLE = frozenset({Platform.TELEGRAM, Platform.SIGNAL, Platform.CONSOLE})
 
 
 def alert_reply(broadcast: Broadcast) -> Reply:

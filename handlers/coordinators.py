@@ -53,8 +53,12 @@ async def find_candidate(
 
     A phone number in E.164 (``+31612345678``) names a WhatsApp person; a Telegram @username is
     unique. Display names are not: on WhatsApp anyone can call themselves "Coby", so a display name
-    never appoints anyone there (only in the console, which has no other handle).
+    never appoints anyone there (only in the console, which has no other handle). On Signal the
+    person's Signal id (uuid, or the number when Signal gives no uuid) is the only handle.
     """
+    if platform == Platform.SIGNAL:  # names are free to choose there; the Signal id is not
+        found = await get_person(session, Platform.SIGNAL, handle.strip())
+        return found, None if found else "coordinator.signal_by_id"
     compact = handle.replace(" ", "").replace("-", "")
     if E164.fullmatch(compact):
         person = await get_person(session, Platform.WHATSAPP, compact.removeprefix("+"))

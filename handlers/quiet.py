@@ -43,6 +43,9 @@ def quiet_group_replies(incoming: Incoming, replies: list[Reply]) -> list[Reply]
     return quiet
 
 
+OPENS_PRIVATE_CHATS = frozenset({Platform.CONSOLE, Platform.SIGNAL})
+
+
 def deep_link_command(incoming: Incoming) -> Incoming:
     """``/start melding`` (what a deep link sends) is ``/melding``."""
     payload = incoming.args.strip().lower()
@@ -76,7 +79,9 @@ async def continue_privately(incoming: Incoming, ctx: Context) -> Incoming | lis
         reply_to_message_id=None,
         from_group=incoming.chat_id,
     )
-    if incoming.platform == Platform.CONSOLE or await _private_open(
+    # The console and Signal may open a private chat with anyone (Signal's first-contact budget
+    # still paces it); Telegram only with someone who started the bot.
+    if incoming.platform in OPENS_PRIVATE_CHATS or await _private_open(
         ctx, incoming.platform, sender.external_id
     ):
         return private

@@ -220,3 +220,31 @@ async def test_melding_in_the_group_continues_privately_for_someone_who_wrote_to
     assert start.recipient == BOB.uuid and "Nieuwe melding" in start.message  # not in the group
     where = await bot.text(BOB, _number_of(start, "Verdachte situatie"))
     assert "Waar is het?" in where
+
+
+async def test_melding_in_the_group_continues_privately_even_for_a_first_contact(bot: Bot) -> None:
+    await _linked_group(bot)
+    [start] = await bot.say(BOB, "/melding", GROUP)  # Bob never wrote to the bot privately
+    assert start.recipient == BOB.uuid and "Nieuwe melding" in start.message
+
+
+async def test_a_display_name_never_appoints_a_coordinator_on_signal(bot: Bot) -> None:
+    await _linked_group(bot)
+    await bot.say(BOB, "/regels")  # Bob is known to the bot
+    [refused] = await bot.say(BEHEERDER, "/coordinator Bob Krispijn")
+    assert "Signal-id" in refused.message
+    [done] = [
+        s
+        for s in await bot.say(BEHEERDER, f"/coordinator {BOB.uuid} Krispijn")
+        if s.recipient == BEHEERDER.uuid
+    ]
+    assert "Bob" in done.message and "Krispijn" in done.message
+
+
+async def test_a_coordinator_on_signal_sees_the_alert_progress_in_one_edited_message(bot: Bot) -> None:
+    area_id = await _linked_group(bot)
+    await bot.coordinator(PIET, area_id)
+    await _alert(bot)
+    await bot.drain.drain()
+    to_piet = [s for s in bot.daemon.sent if s.recipient == PIET.uuid]
+    assert any(s.edit_timestamp is not None for s in to_piet), "progress is edited in place on Signal"
