@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.delivery import OutboxDrain, RetryPolicy, Transport
 from bot.inbox import InboxWorker
+from bot.metrics import Metrics
 from bot.pacing import Budget, Budgets, Pacer, Pacing, Sleep
 from bot.reply_writer import ReplyWriter
 from bot.sender import PacedSender
@@ -20,6 +22,7 @@ from config.settings import Settings
 from handlers.broadcasts import after_delivery
 from handlers.campaigns.model import load_campaigns
 from handlers.clock import Clock, SystemClock
+from handlers.observer import NoObserver
 from handlers.outbox import Outbox
 from handlers.places.book import PlaceBook, read_streets
 from handlers.router import Dispatcher, Routes
@@ -54,6 +57,12 @@ class App:
 
         ``inbox_id`` is the update's inbox row (storage/inbox.py): it is marked done in the same
         transaction as the replies, so a crash either keeps both or neither."""
+        started = time.perf_counter()  # real seconds on purpose: latency is what a user waits
+        queued = await self._handle(incoming, inbox_id)
+        self.services.observer.update_handled(incoming.platform.value, time.perf_counter() - started)
+        return queued
+
+    async def _handle(self, incoming: Incoming, inbox_id: int | None) -> int:
         try:
             replies = await self.dispatcher.dispatch(incoming)
         except Exception:
@@ -82,7 +91,14 @@ class App:
 
     def drain(self, transports: Mapping[str, Transport]) -> OutboxDrain:
         retry = RetryPolicy(max_attempts=self.services.settings.outbox_max_attempts)
-        return OutboxDrain(self.services.db, transports, self.services.clock, retry, self._on_recorded)
+        return OutboxDrain(
+            self.services.db,
+            transports,
+            self.services.clock,
+            retry,
+            self._on_recorded,
+            self.services.observer,
+        )
 
     async def _on_recorded(self, session: AsyncSession, broadcast_ids: set[int]) -> bool:
         return await after_delivery(self.services, session, broadcast_ids)
@@ -150,6 +166,7 @@ def build_app(settings: Settings, clock: Clock | None = None, routes: Routes = R
         directory=load_directory(Path(settings.services_file) if settings.services_file else None),
         campaigns=load_campaigns(),
         places=PlaceBook(streets=_streets(settings)),
+        observer=Metrics() if settings.metrics_enabled else NoObserver(),
     )
     return App(services, Dispatcher(routes, services), engine)
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.clock import Clock
 from handlers.codec import reply_from_json
+from handlers.observer import NoObserver, Observer
 from handlers.types import Platform, Reply
 from storage.chats import get_chat, set_active
 from storage.models import Chat, OutboxMessage, OutboxStatus
@@ -72,6 +73,16 @@ class Permanent:
 
 Outcome = Sent | RetryAfter | ChatGone | Migrated | Transient | Permanent
 
+# The label monitoring counts each outcome under (handlers/observer.py).
+OUTCOME_NAMES: dict[type, str] = {
+    Sent: "sent",
+    RetryAfter: "throttled",
+    ChatGone: "gone",
+    Migrated: "migrated",
+    Transient: "transient",
+    Permanent: "permanent",
+}
+
 
 class Transport(Protocol):
     platform: Platform
@@ -110,8 +121,10 @@ class OutboxDrain:
         clock: Clock,
         retry: RetryPolicy | None = None,
         on_recorded: OnRecorded | None = None,
+        observer: Observer | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._observer = observer or NoObserver()
         self._transports = transports
         self._clock = clock
         self._retry = retry or RetryPolicy()
@@ -194,6 +207,8 @@ class OutboxDrain:
                     row.error = reason
             case Permanent(reason):
                 self._fail(row, reason)
+        failed = row.status == OutboxStatus.FAILED
+        self._observer.delivery(chat.platform, OUTCOME_NAMES[type(outcome)], failed)
 
     @staticmethod
     def _fail(row: OutboxMessage, reason: str) -> None:

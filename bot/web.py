@@ -42,6 +42,10 @@ def build_web_app(
     from bot.open311 import add_routes as add_open311_routes  # here: bot.open311 reads SERVICES
 
     add_open311_routes(app)
+    if services.settings.metrics_enabled:
+        from bot.metrics import add_routes as add_metrics_routes  # here: bot.metrics reads SERVICES
+
+        add_metrics_routes(app)
     for add_routes in route_adders:
         add_routes(app)
     return app

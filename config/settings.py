@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535)
     # Address the web server binds: loopback by default, with a reverse proxy in front (README).
     host: str = Field(default="127.0.0.1", min_length=1)
+    # GET /metrics in Prometheus text format (bot/metrics.py); off unless asked for.
+    metrics_enabled: bool = False
+    # When set, /metrics wants "Authorization: Bearer <token>" (compared in constant time).
+    metrics_token: SecretStr | None = None
     # Public HTTPS URL Telegram posts updates to, e.g. https://bot.example.nl/webhook/telegram
     webhook_url: str | None = None
     # Echoed by Telegram in X-Telegram-Bot-Api-Secret-Token: 1-256 characters A-Z a-z 0-9 _ -
