@@ -1,4 +1,5 @@
-"""The one aiohttp web application of a bot process: webhooks of every platform and ``/healthz``.
+"""The one aiohttp web application of a bot process: webhooks of every platform, ``/healthz``, Open311
+and the dashboard.
 
 An app factory: each platform adds its routes through a *route adder* (Telegram adds
 ``POST /webhook/telegram``, WhatsApp ``/webhook/whatsapp``), so the server runs once, on the bot's own
@@ -46,6 +47,9 @@ def build_web_app(
         from bot.metrics import add_routes as add_metrics_routes  # here: bot.metrics reads SERVICES
 
         add_metrics_routes(app)
+    from bot.dashboard.routes import add_routes as add_dashboard_routes  # reads SERVICES too
+
+    add_dashboard_routes(app)
     for add_routes in route_adders:
         add_routes(app)
     return app

@@ -1,6 +1,6 @@
-"""``buurtbot run --webhook`` with no chat platform configured: only the web server (``/healthz`` and
-Open311) and the scheduler, so a municipality can read the data of an installation that chats
-elsewhere, or test the API before a bot token exists."""
+"""``buurtbot run --webhook`` with no chat platform configured: only the web server (``/healthz``,
+Open311 and the dashboard) and the scheduler, so a municipality can read the data of an installation
+that chats elsewhere, or run a dashboard process beside the bot on the same database."""
 
 from __future__ import annotations
 
@@ -27,7 +27,10 @@ class WebOnlyRuntime:
         self.web_runner = await start_web(
             build_web_app(self.app.services), self.settings.port, self.settings.host
         )
-        log.info("web server (healthz, open311) listening on port %s; no chat platform", self.settings.port)
+        log.info(
+            "web server (healthz, open311, dashboard) listening on port %s; no chat platform",
+            self.settings.port,
+        )
 
     async def stop(self) -> None:
         if self.web_runner is not None:
