@@ -30,6 +30,9 @@ class MenuItem:
 MENU: list[MenuItem] = [
     MenuItem("/dashboard", "dashboard.nav.overview"),
     MenuItem("/dashboard/meldingen", "dashboard.nav.reports", report_readers),
+    MenuItem("/dashboard/waarschuwen", "desk.nav.warn", report_readers),
+    MenuItem("/dashboard/campagnes", "desk.nav.campaigns", report_readers),
+    MenuItem("/dashboard/wijken", "desk.nav.wijken", report_readers),
     MenuItem("/dashboard/export", "dashboard.nav.export"),
     MenuItem("/dashboard/audit", "dashboard.nav.audit", beheerders),
 ]

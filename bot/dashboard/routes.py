@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.dashboard import audit, auth, overview, render
+from bot.dashboard import audit, auth, desk, overview, render
 
 ROUTES: list[tuple[str, str, auth.Handler]] = [
     ("GET", "/dashboard", overview.overview),
@@ -24,4 +24,5 @@ def add_routes(app: web.Application) -> None:
     render.setup(app)
     for method, path, handler in ROUTES:
         app.router.add_route(method, path, handler)
+    desk.add_routes(app)  # Waarschuwen, Campagnes, Wijken (bot/dashboard/desk.py)
     app.router.add_static("/dashboard/static", render.STATIC, append_version=False)
