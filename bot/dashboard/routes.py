@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.dashboard import audit, auth, desk, overview, render
+from bot.dashboard import audit, auth, desk, overview, render, reports
 
 ROUTES: list[tuple[str, str, auth.Handler]] = [
     ("GET", "/dashboard", overview.overview),
     ("GET", "/dashboard/grafiek/{wijk}.png", overview.chart),
+    ("GET", "/dashboard/meldingen", reports.listing),
+    ("GET", "/dashboard/meldingen/{short_id}", reports.detail),
+    ("POST", r"/dashboard/meldingen/{short_id}/{verb:doorgeven|afsluiten}", reports.act),
     ("GET", "/dashboard/audit", audit.audit_log),
     ("GET", auth.LOGIN_PATH, auth.login_page),
     ("POST", auth.LOGIN_PATH, auth.login),

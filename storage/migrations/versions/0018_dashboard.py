@@ -1,4 +1,5 @@
-"""The web dashboard: one-time login tokens and server-side sessions (both stored as hashes).
+"""The web dashboard: one-time login tokens and server-side sessions (both stored as hashes), and
+how a closed report ended (``reports.outcome``: loos alarm, opgelost, aangehouden, onbekend).
 
 Revision ID: 0018_dashboard
 Revises: 0017_statistics
@@ -24,6 +25,8 @@ def _person() -> sa.Column[int]:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("reports") as batch:
+        batch.add_column(sa.Column("outcome", sa.String(20), nullable=True))
     op.create_table(
         "dashboard_login_tokens",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -47,3 +50,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("dashboard_sessions")
     op.drop_table("dashboard_login_tokens")
+    with op.batch_alter_table("reports") as batch:
+        batch.drop_column("outcome")
