@@ -88,26 +88,36 @@ async def on_button(incoming: Incoming, services: Services) -> list[Reply]:
         return [Reply.say("error.stale_button")]
     async with services.db() as session:
         actor = await resolve_actor(session, incoming, services)
-        request = await session.get(AreaLinkRequest, int(raw_id))
-        area = await session.get(Area, request.area_id) if request else None
-        group = await session.get(Chat, request.chat_id) if request else None
-        if request is None or area is None or group is None:
-            return [Reply.say("error.stale_button")]
-        if not actor.coordinates(area.id):
+        replies = await settle(session, services, actor, int(raw_id), action == "ok")
+        if replies is None:
             return [refuse(incoming, Msg.of("reason.coordinator"))]
-        now = services.clock.now()
-        approving = action == "ok"
-        decider = actor.person.id if actor.person else None
-        if group.area_id == area.id:
-            await decide(session, request.id, RequestStatus.REPLACED, decider, now)
-            await session.commit()
-            return [Reply.say("wijk.request_done")]
-        status = RequestStatus.APPROVED if approving else RequestStatus.REJECTED
-        if not await decide(session, request.id, status, decider, now):
-            return [Reply.say("wijk.request_done")]
-        if approving:
-            group.area_id = area.id
         await session.commit()
+    return replies
+
+
+async def settle(
+    session: AsyncSession, services: Services, actor: Actor, request_id: int, approving: bool
+) -> list[Reply] | None:
+    """Approve or reject a link request, once: the decider's answer, then the group's (a target).
+    None when this person may not decide it. The chat's buttons and the dashboard both use this;
+    the caller commits."""
+    request = await session.get(AreaLinkRequest, request_id)
+    area = await session.get(Area, request.area_id) if request else None
+    group = await session.get(Chat, request.chat_id) if request else None
+    if request is None or area is None or group is None:
+        return [Reply.say("error.stale_button")]
+    if not actor.coordinates(area.id):
+        return None
+    now = services.clock.now()
+    decider = actor.person.id if actor.person else None
+    if group.area_id == area.id:
+        await decide(session, request.id, RequestStatus.REPLACED, decider, now)
+        return [Reply.say("wijk.request_done")]
+    status = RequestStatus.APPROVED if approving else RequestStatus.REJECTED
+    if not await decide(session, request.id, status, decider, now):
+        return [Reply.say("wijk.request_done")]
+    if approving:
+        group.area_id = area.id
     log.info(
         "area link request %s %s: chat %s area %s by %s",
         request.id,

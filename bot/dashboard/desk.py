@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.dashboard import warn
+from bot.dashboard import campaigns, warn, wijken
 
 
 def add_routes(app: web.Application) -> None:
     warn.add_routes(app)
+    campaigns.add_routes(app)
+    wijken.add_routes(app)
