@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.dashboard import audit, auth, desk, overview, render, reports
+from bot.dashboard import audit, auth, desk, export, overview, render, reports
 
 ROUTES: list[tuple[str, str, auth.Handler]] = [
     ("GET", "/dashboard", overview.overview),
@@ -15,6 +15,8 @@ ROUTES: list[tuple[str, str, auth.Handler]] = [
     ("GET", "/dashboard/meldingen", reports.listing),
     ("GET", "/dashboard/meldingen/{short_id}", reports.detail),
     ("POST", r"/dashboard/meldingen/{short_id}/{verb:doorgeven|afsluiten}", reports.act),
+    ("GET", "/dashboard/export", export.export_page),
+    ("GET", "/dashboard/export/bestand", export.download),
     ("GET", "/dashboard/audit", audit.audit_log),
     ("GET", auth.LOGIN_PATH, auth.login_page),
     ("POST", auth.LOGIN_PATH, auth.login),

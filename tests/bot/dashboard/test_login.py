@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from bot.app import App
 from handlers.clock import FakeClock
 from storage.audit import AuditEntry
-from storage.dashboard import DashboardLoginToken, digest
+from storage.dashboard import DashboardLoginToken, DashboardSession, digest, forget_old_logins
+from storage.models import Person, RoleName
+from storage.people import revoke_role
 from tests.bot.dashboard.support import Client, People, ask_link, csrf_of, link_for, login
 
 
@@ -74,3 +78,31 @@ async def test_logout_without_csrf_is_403(app: App, client: Client, people: Peop
     assert (await client.post("/dashboard/uitloggen", data={})).status == 403
     assert (await client.post("/dashboard/uitloggen", data={"csrf": "0" * 64})).status == 403
     assert (await client.get("/dashboard")).url.path == "/dashboard"  # still logged in
+
+
+async def test_losing_the_role_ends_access_and_old_logins_are_forgotten(
+    app: App, client: Client, clock: FakeClock, people: People
+) -> None:
+    await login(client, await link_for(app, people.gemeente))
+    async with app.services.db() as session:
+        await revoke_role(session, people.gemeente.id, RoleName.GEMEENTE, None)
+        await session.commit()
+    assert (await client.get("/dashboard")).url.path == "/dashboard/login"
+    await link_for(app, people.coordinator)  # an unused link
+    clock.advance(days=8)
+    async with app.services.db() as session:
+        assert await forget_old_logins(session, clock.now(), timedelta(days=7)) == 3  # 2 links, 1 session
+        await session.commit()
+        assert list(await session.scalars(select(DashboardLoginToken.id))) == []
+        assert list(await session.scalars(select(DashboardSession.id))) == []
+
+
+async def test_pages_speak_the_viewers_language(app: App, client: Client, people: People) -> None:
+    async with app.services.db() as session:
+        person = await session.get(Person, people.coordinator.id)
+        assert person is not None
+        person.locale = "en"
+        await session.commit()
+    html = await login(client, await link_for(app, people.coordinator))
+    assert '<html lang="en">' in html and "Signed in as Cor (coordinator)" in html and "Overview" in html
+    assert "Ingelogd" not in html
