@@ -60,6 +60,10 @@ def _label(context: Context, broadcast: Broadcast) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+def _sent_at(broadcast: Broadcast) -> datetime:
+    return broadcast.scheduled_for or broadcast.confirmed_at or broadcast.created_at
+
+
 def _at(moment: datetime | None, zone: ZoneInfo) -> str:
     return local_label(moment, zone) if moment is not None else ""
 
@@ -75,7 +79,7 @@ async def _page(
 ) -> web.Response:
     zone = context.services.settings.tz
     planned = await warn.planned(session, context.services, actor)
-    sent = await warn.history(session, actor)
+    sent = await warn.history(session, context.services, actor)
     done = DONE.get(context.request.query.get("gedaan", ""), "")
     values: dict[str, object] = {
         "problem": "",

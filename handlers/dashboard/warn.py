@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import Actor
@@ -171,11 +171,13 @@ async def planned(session: AsyncSession, services: Services, actor: Actor) -> li
     return await planned_for(session, services, actor)
 
 
-async def history(session: AsyncSession, actor: Actor) -> list[Sent]:
-    """The latest alerts sent to this person's wijken (beheerders: all), with where they failed."""
+async def history(session: AsyncSession, services: Services, actor: Actor) -> list[Sent]:
+    """The latest alerts sent to this person's wijken (beheerders: all), with where they failed;
+    planned ones whose time has not come are listed under Gepland instead."""
+    due = or_(Broadcast.scheduled_for.is_(None), Broadcast.scheduled_for <= services.clock.now())
     rows = await session.scalars(
         select(Broadcast)
-        .where(Broadcast.status.in_([BroadcastStatus.QUEUED, BroadcastStatus.DONE]))
+        .where(Broadcast.status.in_([BroadcastStatus.QUEUED, BroadcastStatus.DONE]), due)
         .order_by(Broadcast.id.desc())
         .limit(SCAN)
     )

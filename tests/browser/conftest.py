@@ -86,6 +86,7 @@ async def browser() -> AsyncIterator[Browser]:
 @pytest.fixture
 async def page(browser: Browser) -> AsyncIterator[Page]:
     context = await browser.new_context(viewport={"width": WIDTHS["desk"], "height": 900}, locale="nl-NL")
+    context.set_default_timeout(10_000)  # a missing element fails in seconds, not half a minute
     opened = await context.new_page()
     try:
         yield opened

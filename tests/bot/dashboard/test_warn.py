@@ -141,6 +141,7 @@ async def test_plan_then_cancel(app: App, client: Client, people: People) -> Non
     page = await planned.text()
     assert "Gepland. Je ziet het hieronder bij Gepland." in page and "23-11-2026 18:30" in page
     assert await _rows_of(app, draft) == [("-100", OutboxStatus.PENDING), SUBSCRIBER]  # held back until then
+    assert page.count("Wijkoverleg") == 1  # under Gepland; not in the history before its time
     cancelled = await client.post(f"{PAGE}/{draft}/intrekken", data={"csrf": csrf_of(page)})
     assert "Ingetrokken" in await cancelled.text()
     assert await _rows_of(app, draft) == []
