@@ -50,14 +50,19 @@ def upcoming(campaign: Campaign, now: datetime, services: Services) -> tuple[dat
     return tuple(found)
 
 
-async def _reaches(session: AsyncSession, campaign: Campaign, wijk: Area) -> bool:
+async def _area_keys(session: AsyncSession, wijken: list[Area]) -> dict[int, set[str]]:
+    """Each wijk's own key and its buurten's, in one query (audiences name either)."""
+    ids = [w.id for w in wijken]
+    keys: dict[int, set[str]] = {w.id: {w.key} for w in wijken}
+    rows = await session.execute(select(Area.parent_id, Area.key).where(Area.parent_id.in_(ids)))
+    for parent_id, key in rows.tuples():
+        keys[parent_id or 0].add(key)
+    return keys
+
+
+def _reaches(campaign: Campaign, keys: set[str]) -> bool:
     """A campaign with an audience posts only in those areas (a wijk, or one of its buurten)."""
-    if not campaign.audience.areas:
-        return True
-    keys = set(
-        await session.scalars(select(Area.key).where((Area.id == wijk.id) | (Area.parent_id == wijk.id)))
-    )
-    return bool(keys & set(campaign.audience.areas))
+    return not campaign.audience.areas or bool(keys & set(campaign.audience.areas))
 
 
 async def plans(session: AsyncSession, services: Services, actor: Actor) -> list[WijkPlan]:
@@ -70,15 +75,18 @@ async def plans(session: AsyncSession, services: Services, actor: Actor) -> list
     now = services.clock.now()
     runs = {c.id: upcoming(c, now, services) for c in services.campaigns}
     scoped = {c.id: await store.states(session, c.id) for c in services.campaigns}
-    result = []
-    for wijk in wijken:
-        slots = [
-            Slot(c, store.is_active(scoped[c.id], wijk.id, c.enabled_by_default), runs[c.id])
-            for c in services.campaigns
-            if await _reaches(session, c, wijk)
-        ]
-        result.append(WijkPlan(wijk, tuple(slots)))
-    return result
+    keys = await _area_keys(session, wijken)
+    return [
+        WijkPlan(
+            wijk,
+            tuple(
+                Slot(c, store.is_active(scoped[c.id], wijk.id, c.enabled_by_default), runs[c.id])
+                for c in services.campaigns
+                if _reaches(c, keys[wijk.id])
+            ),
+        )
+        for wijk in wijken
+    ]
 
 
 def find(services: Services, campaign_id: str) -> Campaign | None:
