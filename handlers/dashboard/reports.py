@@ -20,6 +20,7 @@ from handlers.reports.cards import Card, card_lines, card_replies, load_card, pl
 from handlers.reports.categories import label
 from handlers.services import Services
 from handlers.types import Msg, Reply
+from handlers.understanding.taxonomy import Category
 from storage.chats import get_chat
 from storage.models import Area
 from storage.outbox import aware
@@ -104,18 +105,8 @@ async def list_reports(
     if not viewer.reads_reports:
         return None
     area_ids = await _area_ids(session, viewer, filters.wijk)
-    linked = (
-        select(Report.incident_id.label("root"), func.count().label("n"))
-        .where(Report.incident_id.is_not(None))
-        .group_by(Report.incident_id)
-        .subquery()
-    )
     query = (
-        select(Report, func.coalesce(linked.c.n, 0))
-        .outerjoin(linked, linked.c.root == Report.id)
-        .where(Report.incident_id.is_(None))
-        .order_by(Report.id.desc())
-        .limit(LIST_LIMIT + 1)
+        select(Report).where(Report.incident_id.is_(None)).order_by(Report.id.desc()).limit(LIST_LIMIT + 1)
     )
     if area_ids is not None:
         query = query.where(Report.area_id.in_(area_ids))
@@ -126,7 +117,8 @@ async def list_reports(
     days = PERIODS[filters.period]
     if days is not None:
         query = query.where(Report.created_at >= services.clock.now() - timedelta(days=days))
-    found = list((await session.execute(query)).tuples())
+    found = list(await session.scalars(query))
+    linked = await _linked_counts(session, [r.id for r in found[:LIST_LIMIT]])
     names = await _wijk_names(session)
     rows = [
         ListRow(
@@ -136,13 +128,25 @@ async def list_reports(
             wijk=names.get(report.area_id, "-") if report.area_id is not None else "-",
             place=place_text(report),
             status=report.status,
-            linked=int(count),
+            linked=linked.get(report.id, 0),
         )
-        for report, count in found[:LIST_LIMIT]
+        for report in found[:LIST_LIMIT]
     ]
     wijken = await _visible_wijken(session, viewer)
-    categories = sorted(set(await session.scalars(select(Report.category).distinct())))
-    return Listing(rows, wijken, [(c, label(c)) for c in categories], len(found) > LIST_LIMIT)
+    categories = [(c.value, label(c.value)) for c in Category]
+    return Listing(rows, wijken, categories, len(found) > LIST_LIMIT)
+
+
+async def _linked_counts(session: AsyncSession, root_ids: list[int]) -> dict[int, int]:
+    """How many reports joined each of these incidents (one grouped query over the shown rows only)."""
+    if not root_ids:
+        return {}
+    rows = await session.execute(
+        select(Report.incident_id, func.count())
+        .where(Report.incident_id.in_(root_ids))
+        .group_by(Report.incident_id)
+    )
+    return {int(root): int(count) for root, count in rows.tuples() if root is not None}
 
 
 async def _visible_wijken(session: AsyncSession, viewer: Viewer) -> list[Area]:
