@@ -6,6 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.dashboard.auth import Context, action, not_found, page
+from bot.dashboard.render import Translator
 from handlers.dashboard import campaigns
 from handlers.dashboard.acting import actor_for
 
@@ -31,12 +32,24 @@ async def calendar(context: Context) -> web.StreamResponse:
         actor = await actor_for(session, context.viewer)
         plans = await campaigns.plans(session, services, actor) if actor else []
     zone, locale = services.settings.tz, context.locale or services.settings.default_locale
+    # Rendered once, not per wijk: a beheerder's page repeats them for every wijk and campaign.
+    t = Translator(services.catalog, locale)
+    keys = ("on", "off", "none_soon", "pause", "start", "campaign", "state", "first")
+    words = {key: t(f"desk.campaigns.{key}") for key in keys}
+    words["action"] = t("desk.warn.action")
+    titles = {c.id: c.title.get(locale) for c in services.campaigns}
+    runs = {
+        slot.campaign.id: [moment.astimezone(zone).strftime("%d-%m-%Y %H:%M") for moment in slot.runs]
+        for plan in plans
+        for slot in plan.slots
+    }
     return context.render(
         "campaigns.html",
         plans=plans,
         notice=DONE.get(context.request.query.get("gedaan", ""), ""),
-        title=lambda c: c.title.get(locale),
-        when=lambda moment: moment.astimezone(zone).strftime("%d-%m-%Y %H:%M"),
+        titles=titles,
+        runs=runs,
+        words=words,
         all_areas=context.viewer.is_beheerder,
     )
 

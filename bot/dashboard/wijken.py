@@ -26,7 +26,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get(PATH, overview)
     app.router.add_post(PATH + "/verzoek/{id:\\d{1,9}}/{choice:ja|nee}", decide)
     app.router.add_post(PATH + "/{id:\\d{1,9}}/naam", rename)
-    app.router.add_post(PATH + "/{id:\\d{1,9}}/samenvoegen", merge)
+    app.router.add_post(PATH + "/samenvoegen", merge)
 
 
 async def _render(context: Context, status: int = 200, problem: str = "") -> web.Response:
@@ -48,6 +48,10 @@ async def overview(context: Context) -> web.StreamResponse:
     if not context.viewer.reads_reports:
         return not_found(context)
     return await _render(context)
+
+
+def _number(raw: object) -> int:
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 10 else 0
 
 
 def _id(context: Context) -> int:
@@ -117,15 +121,14 @@ async def rename(context: Context) -> web.StreamResponse:
 @action
 async def merge(context: Context) -> web.StreamResponse:
     form = await context.request.post()
-    raw = form.get("naar", "")
-    target = int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 10 else 0
+    source_id, target = _number(form.get("van")), _number(form.get("naar"))
     async with context.services.db() as session:
         actor = await actor_for(session, context.viewer)
         if actor is None:
             return not_found(context)
         beheerder = actor.is_beheerder
         try:
-            source, into = await wijken.merge(session, actor, _id(context), target)
+            source, into = await wijken.merge(session, actor, source_id, target)
         except wijken.Refused as refused:
             problem = refused.key
         else:

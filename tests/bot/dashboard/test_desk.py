@@ -151,8 +151,8 @@ async def test_beheerders_rename_and_merge(app: App, client: Client, people: Peo
     )
     assert "De naam is gewijzigd." in await renamed.text()
     merged = await client.post(
-        f"/dashboard/wijken/{sterrenburg.id}/samenvoegen",
-        data={"csrf": csrf_of(html), "naar": str(krispijn.id)},
+        "/dashboard/wijken/samenvoegen",
+        data={"csrf": csrf_of(html), "van": str(sterrenburg.id), "naar": str(krispijn.id)},
     )
     assert "De wijken zijn samengevoegd." in await merged.text()
     async with app.services.db() as session:
