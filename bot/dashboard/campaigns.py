@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from aiohttp import web
+from markupsafe import Markup
 
 from bot.dashboard.auth import Context, action, not_found, page
 from bot.dashboard.render import Translator
@@ -20,7 +21,7 @@ DONE = {
 
 def add_routes(app: web.Application) -> None:
     app.router.add_get(PATH, calendar)
-    app.router.add_post(PATH + "/{campaign:[a-z0-9-]{2,40}}/{switch:pauze|start}", switch)
+    app.router.add_post(PATH + "/schakel", switch)
 
 
 @page
@@ -49,7 +50,10 @@ async def calendar(context: Context) -> web.StreamResponse:
         notice=DONE.get(context.request.query.get("gedaan", ""), ""),
         titles=titles,
         runs=runs,
+        first={key: moments[0] if moments else "–" for key, moments in runs.items()},
         words=words,
+        on_cell=Markup(f'<span class="running">{words["on"]}</span>'),
+        off_cell=Markup(f'<span class="paused">{words["off"]}</span>'),
         all_areas=context.viewer.is_beheerder,
     )
 
@@ -62,8 +66,12 @@ async def switch(context: Context) -> web.StreamResponse:
     form = await context.request.post()
     raw = form.get("wijk", "")
     wijk_id = int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 10 else None
-    active = context.request.match_info["switch"] == "start"
-    campaign = campaigns.find(services, context.request.match_info["campaign"])
+    choice = form.get("schakel", "")
+    campaign_id, _, verb = (choice if isinstance(choice, str) else "").partition(":")
+    if verb not in ("pauze", "start"):
+        return not_found(context)
+    active = verb == "start"
+    campaign = campaigns.find(services, campaign_id[:40])
     async with services.db() as session:
         actor = await actor_for(session, context.viewer)
         if campaign is None or actor is None:

@@ -19,6 +19,7 @@ from handlers.campaigns.model import Campaign
 from handlers.campaigns.schedule import next_run
 from handlers.services import Services
 from storage import campaigns as store
+from storage.campaigns import CampaignState
 from storage.models import Area
 
 DAYS = 28  # how far the calendar looks ahead
@@ -74,7 +75,12 @@ async def plans(session: AsyncSession, services: Services, actor: Actor) -> list
     ]
     now = services.clock.now()
     runs = {c.id: upcoming(c, now, services) for c in services.campaigns}
-    scoped = {c.id: await store.states(session, c.id) for c in services.campaigns}
+    scoped: dict[str, dict[str, bool]] = {c.id: {} for c in services.campaigns}
+    states = await session.execute(
+        select(CampaignState.campaign_id, CampaignState.scope, CampaignState.active)
+    )
+    for campaign_id, scope, active in states.tuples():  # every campaign's switches in one query
+        scoped.setdefault(campaign_id, {})[scope] = active
     keys = await _area_keys(session, wijken)
     return [
         WijkPlan(

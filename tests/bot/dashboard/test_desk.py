@@ -12,6 +12,8 @@ from storage.audit import AuditEntry
 from storage.models import Area, Chat, OutboxMessage, Role, RoleName
 from tests.bot.dashboard.support import Client, People, csrf_of, link_for, login
 
+SWITCH = "/dashboard/campagnes/schakel"
+
 
 async def _open(app: App, client: Client, who, path: str) -> str:
     await login(client, await link_for(app, who))
@@ -41,27 +43,30 @@ async def test_pause_and_start_for_the_own_wijk(app: App, client: Client, people
     html = await _open(app, client, people.coordinator, "/dashboard/campagnes")
     krispijn, sterrenburg = people.known.krispijn.id, people.known.sterrenburg.id
     paused = await client.post(
-        "/dashboard/campagnes/babbeltrucs/pauze", data={"csrf": csrf_of(html), "wijk": str(krispijn)}
+        SWITCH, data={"csrf": csrf_of(html), "wijk": str(krispijn), "schakel": "babbeltrucs:pauze"}
     )
     page = await paused.text()
     assert "Gepauzeerd." in page and "gepauzeerd" in page
     refused = await client.post(
-        "/dashboard/campagnes/babbeltrucs/pauze", data={"csrf": csrf_of(html), "wijk": str(sterrenburg)}
+        SWITCH, data={"csrf": csrf_of(html), "wijk": str(sterrenburg), "schakel": "babbeltrucs:pauze"}
     )
     assert "Dat mag je alleen voor je eigen wijken." in await refused.text()
-    everywhere = await client.post("/dashboard/campagnes/babbeltrucs/pauze", data={"csrf": csrf_of(html)})
+    everywhere = await client.post(SWITCH, data={"csrf": csrf_of(html), "schakel": "babbeltrucs:pauze"})
     assert "Dat mag je alleen" in await everywhere.text()  # only a beheerder switches every area
     async with app.services.db() as session:
         states = await store.states(session, "babbeltrucs")
     assert states == {str(krispijn): False}
-    assert not (await client.post("/dashboard/campagnes/babbeltrucs/start", data={"wijk": str(krispijn)})).ok
+    no_csrf = await client.post(SWITCH, data={"wijk": str(krispijn), "schakel": "babbeltrucs:start"})
+    assert no_csrf.status == 403
+    bad = await client.post(SWITCH, data={"csrf": csrf_of(html), "wijk": str(krispijn), "schakel": "x:weg"})
+    assert bad.status == 404
     assert any(a.startswith("campagne babbeltrucs gepauzeerd") for a in await _web_audit(app))
 
 
 async def test_a_beheerder_pauses_everywhere(app: App, client: Client, people: People) -> None:
     html = await _open(app, client, people.beheerder, "/dashboard/campagnes")
     assert "Sterrenburg" in html and "Voor alle wijken tegelijk" in html
-    await client.post("/dashboard/campagnes/babbeltrucs/pauze", data={"csrf": csrf_of(html)})
+    await client.post(SWITCH, data={"csrf": csrf_of(html), "schakel": "babbeltrucs:pauze"})
     async with app.services.db() as session:
         assert await store.states(session, "babbeltrucs") == {store.ALL_AREAS: False}
 
