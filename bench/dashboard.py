@@ -38,11 +38,10 @@ PEOPLE = {"beheerder": BEHEERDER, "coordinator": COORDINATOR}
 
 # Measured by hand on the shared 2-core machine; printed after every run for comparison.
 REFERENCE = """\
-  by hand, 1,000,000 reports, 100 wijken (2026-12-01, load ~2-3 on 2 shared cores), p95 ms SQLite / PostgreSQL
-  (beheerder, coordinator): overzicht 372, 323 / 287, 158; grafiek 534, 472 / 578, 469;
-  meldingen 62, 662 / 83, 95; gefilterd 67, 75 / 31, 36; melding 18, 25 / 15, 20;
-  waarschuwen 23, 25 / 18, 59; campagnes 146, 23 / 164, 24; wijken 36, 20 / 44, 20;
-  export 14, 10 / 14, 10; audit 9 / 9"""
+  by hand, 1,000,000 reports, 100 wijken (2026-12-01, 2 shared cores), p95 ms, beheerder / coordinator:
+              overzicht  grafiek  meldingen  gefilterd  melding  waarschuwen  campagnes  wijken  export  audit
+  SQLite      206/193    241/244  36/572     77/67      24/21    22/23        44/23      36/22   17/9    11
+  PostgreSQL  245/235    391/413  73/54      25/22      15/14    28/17        35/18      36/19   15/9    10"""
 
 
 @dataclass(frozen=True)
