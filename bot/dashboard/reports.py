@@ -44,6 +44,7 @@ async def detail(context: Context) -> web.StreamResponse:
         if root.short_id != short_id.upper():
             raise web.HTTPSeeOther(f"/dashboard/meldingen/{root.short_id}")  # a witness: its incident
         shown = await report_detail(session, context.services, root)
+    await context.audit(f"bekeken {root.short_id}")  # who read a report's personal details, and when
     return context.render(
         "report.html",
         detail=shown,

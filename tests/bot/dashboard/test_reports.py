@@ -139,7 +139,14 @@ async def test_closing_with_an_outcome_tells_the_group_through_the_outbox(
     assert keys == ["reports.closed.group", "dashboard.outcome.told"]
     assert "loos_alarm" in json.dumps(closing[0])
     assert any(key.startswith(f"dash:fwd:{short_id}") for _, _, key in rows)  # the card was edited
-    assert actions == ["login", f"doorgeven {short_id}", f"afsluiten {short_id} loos_alarm"]
+    assert actions == [
+        "login",
+        f"bekeken {short_id}",
+        f"doorgeven {short_id}",
+        f"bekeken {short_id}",  # the page shown after the action
+        f"afsluiten {short_id} loos_alarm",
+        f"bekeken {short_id}",
+    ]
     again = await client.post(
         f"/dashboard/meldingen/{short_id}/afsluiten", data={"csrf": token, "afloop": "opgelost"}
     )
