@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.delivery import RetryPolicy, Transport
 from bot.inbox import InboxWorker
+from bot.metrics import Metrics
 from bot.pacing import Budgets, Pacer, Pacing, Sleep
 from bot.reply_writer import write_replies
 from bot.sender import PacedSender
@@ -20,6 +22,7 @@ from config.settings import Settings
 from handlers.broadcasts import after_delivery
 from handlers.campaigns.model import load_campaigns
 from handlers.clock import Clock, SystemClock
+from handlers.observer import NoObserver
 from handlers.outbox import Outbox
 from handlers.places.book import PlaceBook, read_streets
 from handlers.router import Dispatcher, Routes
@@ -71,6 +74,7 @@ class App:
     async def _handle(
         self, incoming: Incoming, inbox_id: int | None, keep: Callable[[Reply], bool] = lambda _: True
     ) -> list[Reply]:
+        started = time.perf_counter()  # real seconds on purpose: latency is what a user waits
         now = self.services.clock.now()
         async with self.services.db() as session:
             handled = await self.dispatcher.handle(session, incoming)
@@ -79,6 +83,7 @@ class App:
             await session.commit()
         if queued:
             self.services.outbox.wake()
+        self.services.observer.update_handled(incoming.platform.value, time.perf_counter() - started)
         return handled.replies
 
     async def post(self, incoming: Incoming, replies: list[Reply], inbox_id: int | None = None) -> None:
@@ -133,6 +138,7 @@ class App:
             batch=batch,
             sleep=sleep,
             names=WorkerNames(self.engine, settings.database_url),
+            observer=self.services.observer,
         )
 
     async def close(self) -> None:
@@ -151,6 +157,7 @@ def build_app(settings: Settings, clock: Clock | None = None, routes: Routes = R
         directory=load_directory(Path(settings.services_file) if settings.services_file else None),
         campaigns=load_campaigns(),
         places=PlaceBook(streets=_streets(settings)),
+        observer=Metrics() if settings.metrics_enabled else NoObserver(),
     )
     return App(services, Dispatcher(routes, services), engine)
 

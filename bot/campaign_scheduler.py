@@ -32,6 +32,7 @@ from handlers.patrols.jobs import tick as patrol_tick
 from handlers.reports.privacy import purge
 from handlers.services import Services
 from handlers.statistics.digest import send_digests
+from storage.dashboard import forget_old_logins
 from storage.dedupe import forget_old
 from storage.inbox import forget_done
 
@@ -140,8 +141,8 @@ class CampaignScheduler:
         return count
 
     async def forget_deliveries(self) -> int:
-        """Drop processed update/message ids and done inbox rows older than a week (both tables only
-        grow otherwise), and dead inbox rows past SUSPECT_DATA_RETENTION_DAYS; pending rows stay."""
+        """Drop processed update/message ids, done inbox rows and dashboard logins older than a week
+        (the tables only grow otherwise), and dead inbox rows past SUSPECT_DATA_RETENTION_DAYS."""
         return await self._guarded(
             self._forget_deliveries, "forgetting old delivery ids failed; tomorrow's run retries"
         )
@@ -151,6 +152,7 @@ class CampaignScheduler:
             now = self.services.clock.now()
             dead_kept = timedelta(days=self.services.settings.suspect_data_retention_days)
             count = await forget_old(session, now=now) + await forget_done(session, now, dead_kept=dead_kept)
+            count += await forget_old_logins(session, now, timedelta(days=7))  # dashboard links, sessions
             await session.commit()
         return count
 

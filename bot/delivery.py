@@ -67,6 +67,16 @@ class Permanent:
 
 Outcome = Sent | RetryAfter | ChatGone | Migrated | Transient | Permanent
 
+# The label monitoring counts each outcome under (handlers/observer.py).
+OUTCOME_NAMES: dict[type, str] = {
+    Sent: "sent",
+    RetryAfter: "throttled",
+    ChatGone: "gone",
+    Migrated: "migrated",
+    Transient: "transient",
+    Permanent: "permanent",
+}
+
 
 class Transport(Protocol):
     platform: Platform

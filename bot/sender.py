@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import (
+    OUTCOME_NAMES,
     ChatAddress,
     ChatGone,
     Migrated,
@@ -49,6 +50,7 @@ from bot.delivery import (
 from bot.pacing import Pacing, Sleep
 from handlers.clock import Clock
 from handlers.codec import reply_from_json
+from handlers.observer import NoObserver, Observer
 from handlers.outbox import Outbox
 from handlers.types import ChatKind, Reply
 from storage import outbox_claims as claims
@@ -105,8 +107,10 @@ class PacedSender:
         batch: int = 200,
         sleep: Sleep = asyncio.sleep,
         names: WorkerNames | None = None,
+        observer: Observer | None = None,
     ) -> None:
         self._db = sessionmaker
+        self._observer = observer or NoObserver()  # monitoring (/metrics): one call per outcome
         self._transports = transports
         self._clock = clock
         self._retry = retry or RetryPolicy()
@@ -427,6 +431,8 @@ class PacedSender:
             if row is None or chat is None or row.status != OutboxStatus.PENDING:
                 continue
             await record_outcome(session, row, chat, job.reply, outcome, self._clock.now(), self._retry)
+            failed = row.status == OutboxStatus.FAILED
+            self._observer.delivery(chat.platform, OUTCOME_NAMES[type(outcome)], failed)
             row.claimed_by, row.claimed_until = None, None
             if job.broadcast_id is not None:
                 broadcasts.add(job.broadcast_id)

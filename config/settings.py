@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535)
     # Address the web server binds: loopback by default, with a reverse proxy in front (README).
     host: str = Field(default="127.0.0.1", min_length=1)
+    # GET /metrics in Prometheus text format (bot/metrics.py); off unless asked for.
+    metrics_enabled: bool = False
+    # When set, /metrics wants "Authorization: Bearer <token>" (compared in constant time).
+    metrics_token: SecretStr | None = None
     # Public HTTPS URL Telegram posts updates to, e.g. https://bot.example.nl/webhook/telegram
     webhook_url: str | None = None
     # Echoed by Telegram in X-Telegram-Bot-Api-Secret-Token: 1-256 characters A-Z a-z 0-9 _ -
@@ -119,6 +123,13 @@ class Settings(BaseSettings):
     digest_schedule: str = "0 8 * * mon"
     # Where digest charts (PNG) are written; senders read them from here.
     chart_dir: str = "data/charts"
+    # Web dashboard (issue 15). The address people open; login links are built on it.
+    # Empty: http://127.0.0.1:PORT (only useful on the machine itself).
+    public_url: str | None = None
+    # The session cookie's Secure flag; empty: on when PUBLIC_URL starts with https://.
+    dashboard_secure_cookie: bool | None = None
+    # A dashboard session ends after this many minutes without a request.
+    dashboard_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
     @field_validator("beheerders", "whatsapp_command_words", "open311_api_keys", mode="before")
     @classmethod
@@ -142,7 +153,7 @@ class Settings(BaseSettings):
             raise ValueError("expected the token from @BotFather, like 123456:ABC-def")
         return value
 
-    @field_validator("telegram_api_base_url", "webhook_url", "signal_rpc_url")
+    @field_validator("telegram_api_base_url", "webhook_url", "signal_rpc_url", "public_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
@@ -255,6 +266,17 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def dashboard_url(self) -> str:
+        """PUBLIC_URL without a trailing slash, or the loopback address of PORT."""
+        return (self.public_url or f"http://127.0.0.1:{self.port}").rstrip("/")
+
+    @property
+    def dashboard_cookie_secure(self) -> bool:
+        if self.dashboard_secure_cookie is not None:
+            return self.dashboard_secure_cookie
+        return self.dashboard_url.startswith("https://")
 
     def is_beheerder(self, platform: str, external_id: str) -> bool:
         return f"{platform}:{external_id}".lower() in {b.lower() for b in self.beheerders}

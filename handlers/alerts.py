@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -115,7 +116,24 @@ async def _draft(
             return [refuse(incoming, Msg.of("reason.not_coordinator_of", area=area.name))]
     if (alert_type is None or alert_type in NEEDS_TEXT) and not text:
         return [Reply.say("alert.bericht_usage" if alert_type is None else "alert.needs_text")]
-    broadcast = await create_broadcast(
+    broadcast = await new_draft(session, services, actor, alert_type, text, areas, kind, scheduled.at)
+    shown = await preview(session, services, broadcast)
+    await session.flush()
+    return [shown]
+
+
+async def new_draft(
+    session: AsyncSession,
+    services: Services,
+    actor: Actor,
+    alert_type: str | None,
+    text: str,
+    areas: list[Area],
+    kind: str,
+    scheduled_for: datetime | None,
+) -> Broadcast:
+    """The draft both ``/alert`` and the dashboard's Waarschuwen page store before "Versturen"."""
+    return await create_broadcast(
         session,
         person_id=actor.person.id if actor.person else None,
         chat_id=actor.chat.id,
@@ -124,12 +142,32 @@ async def _draft(
         text=text[: services.settings.max_text_length],
         area_ids=[a.id for a in areas],
         area_names=", ".join(a.name for a in areas)[:500],
-        created_at=now,
-        scheduled_for=scheduled.at,
+        created_at=services.clock.now(),
+        scheduled_for=scheduled_for,
     )
-    shown = await preview(session, services, broadcast)
-    await session.flush()
-    return [shown]
+
+
+def may_decide(actor: Actor, broadcast: Broadcast) -> Msg | None:
+    """Only the author (or a beheerder) sends or cancels a draft, and only for areas they coordinate."""
+    mine = actor.person is not None and broadcast.person_id == actor.person.id
+    if not (mine or actor.is_beheerder):
+        return Msg.of("reason.not_your_alert")
+    if not all(actor.coordinates(area_id) for area_id in broadcast.area_ids):
+        return Msg.of("reason.coordinator")
+    return None
+
+
+async def send_draft(session: AsyncSession, services: Services, broadcast: Broadcast) -> list[Reply] | None:
+    """Fan a draft out (once; None when it was already sent or cancelled); returns the relay questions
+    to neighbouring wijken's coordinators (replies with a target). The caller commits and wakes."""
+    if not await take_draft(session, broadcast.id, BroadcastStatus.QUEUED):
+        return None
+    broadcast.confirmed_at = services.clock.now()
+    total = await fan_out(session, services, broadcast)
+    if total == 0:
+        broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, broadcast.confirmed_at
+    log.info("broadcast %s (%s) queued for %s chats", broadcast.id, broadcast.alert_type, total)
+    return await ask_offered(session, services, broadcast)
 
 
 async def _areas_and_text(session: AsyncSession, actor: Actor, text: str) -> tuple[list[Area], str]:
@@ -222,11 +260,9 @@ async def on_button(incoming: Incoming, services: Context) -> list[Reply]:
         answer = await unplan(session, services, actor, broadcast)
         await session.flush()
         return [answer]
-    mine = actor.person is not None and broadcast.person_id == actor.person.id
-    if not (mine or actor.is_beheerder):
-        return [refuse(incoming, Msg.of("reason.not_your_alert"))]
-    if not all(actor.coordinates(area_id) for area_id in broadcast.area_ids):
-        return [refuse(incoming, Msg.of("reason.coordinator"))]
+    reason = may_decide(actor, broadcast)
+    if reason is not None:
+        return [refuse(incoming, reason)]
     if action == "nb":
         if broadcast.status != BroadcastStatus.DRAFT:
             return [Reply.say("alert.already_handled")]
@@ -249,16 +285,12 @@ async def on_button(incoming: Incoming, services: Context) -> list[Reply]:
         done = await take_draft(session, broadcast.id, BroadcastStatus.CANCELLED)
         await session.flush()
         return [Reply.say("alert.cancelled" if done else "alert.already_handled")]
-    if not await take_draft(session, broadcast.id, BroadcastStatus.QUEUED):
+    relay_asks = await send_draft(session, services, broadcast)
+    if relay_asks is None:
         return [Reply.say("alert.already_handled")]
-    broadcast.confirmed_at = services.clock.now()
-    total = await fan_out(session, services, broadcast)
-    if total == 0:
-        broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, broadcast.confirmed_at
-    relay_asks = await ask_offered(session, services, broadcast)
+    total = broadcast.total
     await session.flush()
     services.outbox.wake()
-    log.info("broadcast %s (%s) queued for %s chats", broadcast.id, broadcast.alert_type, total)
     if broadcast.scheduled_for is not None:
         at = local_label(broadcast.scheduled_for, services.settings.tz)
         return [Reply.say("alert.scheduled", at=at, total=total), *relay_asks]

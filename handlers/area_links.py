@@ -87,27 +87,36 @@ async def on_button(incoming: Incoming, services: Context) -> list[Reply]:
     action, raw_id = button_action(incoming.callback_data)
     if action not in ("ok", "no") or not raw_id.isdigit():
         return [Reply.say("error.stale_button")]
-    session, actor = services.session, services.actor
-    request = await session.get(AreaLinkRequest, int(raw_id))
+    replies = await settle(services.session, services, services.actor, int(raw_id), action == "ok")
+    if replies is None:
+        return [refuse(incoming, Msg.of("reason.coordinator"))]
+    await services.session.flush()
+    return replies
+
+
+async def settle(
+    session: AsyncSession, services: Services, actor: Actor, request_id: int, approving: bool
+) -> list[Reply] | None:
+    """Approve or reject a link request, once: the decider's answer, then the group's (a target).
+    None when this person may not decide it. The chat's buttons and the dashboard both use this;
+    the caller commits."""
+    request = await session.get(AreaLinkRequest, request_id)
     area = await session.get(Area, request.area_id) if request else None
     group = await session.get(Chat, request.chat_id) if request else None
     if request is None or area is None or group is None:
         return [Reply.say("error.stale_button")]
     if not actor.coordinates(area.id):
-        return [refuse(incoming, Msg.of("reason.coordinator"))]
+        return None
     now = services.clock.now()
-    approving = action == "ok"
     decider = actor.person.id if actor.person else None
     if group.area_id == area.id:
         await decide(session, request.id, RequestStatus.REPLACED, decider, now)
-        await session.flush()
         return [Reply.say("wijk.request_done")]
     status = RequestStatus.APPROVED if approving else RequestStatus.REJECTED
     if not await decide(session, request.id, status, decider, now):
         return [Reply.say("wijk.request_done")]
     if approving:
         group.area_id = area.id
-    await session.flush()
     log.info(
         "area link request %s %s: chat %s area %s by %s",
         request.id,

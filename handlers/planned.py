@@ -26,14 +26,17 @@ def _label(broadcast: Broadcast) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+async def planned_for(session: AsyncSession, services: Services, actor: Actor) -> list[Broadcast]:
+    """Planned alerts all of whose areas this person coordinates (beheerders: all), soonest first;
+    the chat's list and the dashboard's Waarschuwen page show the same ones."""
+    planned = await planned_broadcasts(session, services.clock.now())
+    return [b for b in planned if all(actor.coordinates(area_id) for area_id in b.area_ids)]
+
+
 async def list_planned(session: AsyncSession, services: Services, actor: Actor) -> Reply:
     """Planned alerts for every area of which this person is a coordinator (beheerders: all)."""
-    now, tz = services.clock.now(), services.settings.tz
-    mine = [
-        b
-        for b in await planned_broadcasts(session, now)
-        if all(actor.coordinates(area_id) for area_id in b.area_ids)
-    ][:MAX_LISTED]
+    tz = services.settings.tz
+    mine = (await planned_for(session, services, actor))[:MAX_LISTED]
     if not mine:
         return Reply.say("planned.none")
     lines = tuple(

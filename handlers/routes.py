@@ -5,6 +5,8 @@ from __future__ import annotations
 from handlers import alerts, area_links, audit, coordinators, core, plan_later, subscriptions
 from handlers.access import Audience
 from handlers.campaigns import commands as campaigns
+from handlers.dashboard import gemeente as dashboard_gemeente
+from handlers.dashboard import login as dashboard_login
 from handlers.patrols import buttons as patrol_buttons
 from handlers.patrols import observe as patrol_observe
 from handlers.patrols import rounds as patrol_rounds
@@ -65,6 +67,13 @@ ROUTES = Routes(
         "digest": Command(digest.digest, "statistics.help.digest", Where.PRIVATE, Audience.COORDINATOR),
         "statistiek": Command(
             statistics.statistiek, "statistics.help.statistiek", audience=Audience.COORDINATOR
+        ),
+        # The web dashboard (issue 15): a one-time login link, privately; the gemeente role
+        "dashboard": Command(
+            dashboard_login.dashboard, "dashboard.help.dashboard", Where.PRIVATE, Audience.COORDINATOR
+        ),
+        "gemeente": Command(
+            dashboard_gemeente.gemeente, "dashboard.help.gemeente", Where.ANYWHERE, Audience.BEHEERDER
         ),
     },
     callbacks={

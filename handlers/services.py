@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from config.settings import Settings
 from handlers.campaigns.model import Campaign, load_campaigns
 from handlers.clock import Clock
+from handlers.observer import NoObserver, Observer
 from handlers.outbox import Outbox
 from handlers.places.book import PlaceBook
 from messages.catalog import Catalog
@@ -29,3 +30,5 @@ class Services:
     # What a platform said about the bot at start-up (Telegram getMe: "username",
     # "can_read_all_group_messages"); filled by the adapter, read by handlers (deep links, privacy mode).
     bot_profile: dict[str, dict[str, object]] = field(default_factory=dict)
+    # Monitoring hooks (deliveries, update latency): bot/metrics.py when METRICS_ENABLED, else no-op.
+    observer: Observer = field(default_factory=NoObserver)

@@ -14,6 +14,7 @@ MODEL_MODULES = (
     "storage.area_links",
     "storage.audit",
     "storage.campaigns",
+    "storage.dashboard",
     "storage.digests",
     "storage.inbox",
     "storage.patrols",

@@ -58,6 +58,8 @@ class RoleName(StrEnum):
     RESIDENT = "bewoner"
     COORDINATOR = "coordinator"
     BEHEERDER = "beheerder"
+    # The municipal safety team: statistics and exports of every wijk, never report texts or people.
+    GEMEENTE = "gemeente"
 
 
 class Area(Base):

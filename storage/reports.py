@@ -40,6 +40,13 @@ class ReportStatus(StrEnum):
     CLOSED = "closed"
 
 
+class Outcome(StrEnum):
+    LOOS_ALARM = "loos_alarm"
+    OPGELOST = "opgelost"
+    AANGEHOUDEN = "aangehouden"
+    ONBEKEND = "onbekend"
+
+
 class TapKind(StrEnum):
     CALLED = "called"  # "Ik heb 112 gebeld"
     SEEN = "seen"  # "Ik zie het ook"
@@ -80,6 +87,8 @@ class Report(Base):
     closed_at: Mapped[datetime | None]
     forwarded_at: Mapped[datetime | None]  # first "Doorgegeven aan politie" (statistics)
     suspect_purged_at: Mapped[datetime | None]
+    # How a closed incident ended, when a coordinator said so on the dashboard (see Outcome).
+    outcome: Mapped[str | None] = mapped_column(String(20))
 
 
 class ReportSuspect(Base):

@@ -72,15 +72,23 @@ async def coordinator(incoming: Incoming, services: Context) -> list[Reply]:
             if campaign is None:
                 return [Reply.say("campaigns.unknown", id=rest.strip()[:40] or "-")]
             active = action == "start"
-            now = services.clock.now()
-            for area_id in area_ids if area_ids is not None else [None]:
-                await store.set_state(session, campaign.id, area_id, active, now)
+            await switch(session, services, campaign, area_ids, active)
             await session.flush()
             return [
                 Reply.say("campaigns.started" if active else "campaigns.paused", id=campaign.id, scope=scope)
             ]
         case _:
             return [Reply.say("campaigns.usage")]
+
+
+async def switch(
+    session: AsyncSession, services: Services, campaign: Campaign, area_ids: list[int] | None, active: bool
+) -> None:
+    """Pause or start a campaign for these areas (None: every area, clearing their own choices);
+    ``/campagne pauze|start`` and the dashboard's Campagnes page both switch through here."""
+    now = services.clock.now()
+    for area_id in area_ids if area_ids is not None else [None]:
+        await store.set_state(session, campaign.id, area_id, active, now)
 
 
 async def _list(session: AsyncSession, services: Services, area_ids: list[int] | None, scope: Msg) -> Reply:

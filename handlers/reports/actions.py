@@ -18,6 +18,7 @@ from storage.audit import is_member_of_any
 from storage.chats import reachable_private_chat
 from storage.models import Area, Person, RoleName
 from storage.reports import (
+    Outcome,
     Report,
     ReportStatus,
     TapKind,
@@ -98,23 +99,28 @@ async def _act(
     return await close(session, services, root)
 
 
-async def close(session: AsyncSession, services: Services, root: Report) -> list[Reply]:
-    """Close an incident: cards lose their buttons, groups get the all-clear, reporters a note."""
+async def close(
+    session: AsyncSession, services: Services, root: Report, outcome: Outcome | None = None
+) -> list[Reply]:
+    """Close an incident: cards lose their buttons, groups get the all-clear, reporters a note.
+
+    ``outcome`` (from the dashboard) is stored on every member and told to the groups."""
     now = services.clock.now()
     members = await incident_members(session, root.id)
     for member in members:
         member.status, member.closed_at, member.updated_at = ReportStatus.CLOSED, now, now
+        member.outcome = outcome.value if outcome is not None else member.outcome
     await session.flush()
     replies = await card_replies(session, root, services.settings.tz, edit=True)
     category = label(root.category, root.in_progress)
     place = next((p for m in members if (p := place_text(m))), None) or Msg.of("reports.list.no_place")
     for chat in await card_chats(session, root):
-        replies.append(
-            Reply(
-                (Msg.of("reports.closed.group", id=root.short_id, category=category, place=place),),
-                target=Target(Platform(chat.platform), chat.external_id),
+        parts = [Msg.of("reports.closed.group", id=root.short_id, category=category, place=place)]
+        if outcome is not None:
+            parts.append(
+                Msg.of("dashboard.outcome.told", outcome=Msg.of(f"dashboard.outcome.{outcome.value}"))
             )
-        )
+        replies.append(Reply(tuple(parts), target=Target(Platform(chat.platform), chat.external_id)))
     replies.extend(await _reporter_notes(session, members, root, category))
     return replies
 

@@ -157,6 +157,11 @@ async def _near(session: AsyncSession, members: tuple[Report, ...]) -> Msg | Non
     return Msg.of("places.near", buurt=buurt.name, wijk=wijk.name)
 
 
+def card_lines(card: Card, tz: tzinfo) -> list[Msg]:
+    """The card's lines as the groups read them (the dashboard shows the same)."""
+    return _lines(card, tz)
+
+
 def _lines(card: Card, tz: tzinfo) -> list[Msg]:
     root = card.root
     place = next((p for m in card.members if (p := place_text(m, card.near))), None)
