@@ -99,16 +99,15 @@ class Server:
         # by a process that died).
         self._spawn(self.inbox.run(self._stopping), "inbox-resume")
         web_app = build_web_app(self.app.services)
-        bare = len(web_app.router.routes())
         for adapter in self.adapters:
             adapter.add_routes(web_app)
-        if self.webhook or len(web_app.router.routes()) > bare:  # polling alone needs no server
-            self.web_runner = await start_web(web_app, self.port, self.host)
-            log.info("web server listening on port %s", self.port)
+        # Always served, long polling too: the dashboard's login links, /healthz and Open311 live here.
+        self.web_runner = await start_web(web_app, self.port, self.host)
+        log.info("web server (dashboard, healthz, open311) listening on port %s", self.port)
         for adapter in self.adapters:
             await adapter.start()
         if not self.adapters:
-            log.info("no chat platform set up: web server (healthz, open311) and scheduler only")
+            log.info("no chat platform set up: web server (dashboard, healthz, open311) and scheduler only")
 
     def _spawn(self, job: Coroutine[Any, Any, None], name: str) -> None:
         self._tasks.append(asyncio.create_task(job, name=name))

@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from aiohttp import web
-from bot.telegram.run import TelegramRuntime
 from playwright.async_api import Browser, Page, async_playwright
 
 from bot.app import App
-from bot.web import bound_port, build_web_app, start_web
+from bot.web import bound_port
 from config.settings import Settings
 from handlers.clock import FakeClock
 from tests.conftest import DB_KIND
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.conftest import telegram_settings
+from tests.telegram.runtime import TelegramRuntime
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots" / DB_KIND
@@ -57,14 +56,11 @@ async def fake(clock: FakeClock) -> AsyncIterator[FakeTelegram]:
 async def site(app: App, settings: Settings, fake: FakeTelegram, clock: FakeClock) -> AsyncIterator[Site]:
     """The bot polling the fake Bot API and its web app (the dashboard, /healthz) on 127.0.0.1."""
     runtime = TelegramRuntime(app, telegram_settings(settings, fake))
-    await runtime.start()
-    runner: web.AppRunner | None = None
+    await runtime.start()  # long polling serves the web app too (the dashboard's login links)
     try:
-        runner = await start_web(build_web_app(app.services), 0, "127.0.0.1")
-        yield Site(f"http://127.0.0.1:{bound_port(runner)}", app, fake, clock, runtime)
+        assert runtime.web_runner is not None
+        yield Site(f"http://127.0.0.1:{bound_port(runtime.web_runner)}", app, fake, clock, runtime)
     finally:
-        if runner is not None:
-            await runner.cleanup()
         await runtime.stop()
 
 

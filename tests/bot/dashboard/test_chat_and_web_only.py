@@ -8,10 +8,10 @@ import re
 import socket
 
 import aiohttp
-from bot.web_only import WebOnlyRuntime
 from sqlalchemy import select
 
 from bot.app import App
+from bot.serve import Server
 from handlers.router import Dispatcher
 from handlers.routes import ROUTES
 from storage.models import Person, Role, RoleName
@@ -56,7 +56,7 @@ async def test_run_webhook_without_a_chat_platform_serves_the_dashboard(app: App
     )
     services = dataclasses.replace(app.services, settings=settings)
     served = dataclasses.replace(app, services=services, dispatcher=Dispatcher(ROUTES, services))
-    runtime = WebOnlyRuntime(served, settings)
+    runtime = Server(served, settings, [], webhook=True)  # `buurtbot run --webhook`, no platform
     await runtime.start()
     try:
         console = ConsoleHarness(served)
