@@ -71,7 +71,7 @@ async def test_sends_429s_and_failures_are_counted(metered: App, clock: FakeCloc
         fake.fail("429", method="sendMessage", chat_id="-1001", retry_after=1)
         fake.fail("kicked", method="sendMessage", chat_id="-1002")
         async with telegram_transport(fake, metered) as transport:
-            await metered.drain({"telegram": transport}).drain()
+            await metered.sender({"telegram": transport}).drain()
     samples = _samples((await _get(metered))[2])
 
     def deliveries(outcome: str) -> float:
