@@ -16,11 +16,21 @@ from handlers.statistics.digest import chart_data, weeks_of
 from handlers.statistics.text import decimal
 from storage.models import Area
 
+# Per web app (so per database): the overview's window counts and the charts already drawn.
+WINDOWS = web.AppKey("dashboard_windows", dict)
+CHARTS = web.AppKey("dashboard_charts", dict)
+CHARTS_KEPT = 256  # one PNG is ~30 KB: a few MB at most
+
+
+def add_memos(app: web.Application) -> None:
+    app[WINDOWS], app[CHARTS] = {}, {}
+
 
 @page
 async def overview(context: Context) -> web.StreamResponse:
+    memo = context.request.app[WINDOWS]
     async with context.services.db() as session:
-        rows = await overview_rows(session, context.services, context.viewer)
+        rows = await overview_rows(session, context.services, context.viewer, memo)
     chosen = _chosen(context, [row.id for row in rows])
     drawn = draw([(row.id, row.name, row.geometry, row.per_1000) for row in rows])
     return context.render(
@@ -52,7 +62,15 @@ async def chart(context: Context) -> web.StreamResponse:
             return not_found(context)
         week = await weeks_of(session, area, services.clock.now())
         data = chart_data(services, area, week, context.locale)
-    png = await asyncio.to_thread(_png, data)
+    # Drawing takes matplotlib ~250 ms: a chart is drawn again only when its figures change.
+    charts: dict[str, bytes] = context.request.app[CHARTS]
+    key = repr(data)
+    png = charts.get(key)
+    if png is None:
+        png = await asyncio.to_thread(_png, data)
+        if len(charts) >= CHARTS_KEPT:
+            charts.pop(next(iter(charts)))
+        charts[key] = png
     return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "private, max-age=300"})
 
 

@@ -27,6 +27,7 @@ ROUTES: list[tuple[str, str, auth.Handler]] = [
 def add_routes(app: web.Application) -> None:
     """The dashboard's pages, its stylesheet and its templates on the bot's web app."""
     render.setup(app)
+    overview.add_memos(app)
     for method, path, handler in ROUTES:
         app.router.add_route(method, path, handler)
     desk.add_routes(app)  # Waarschuwen, Campagnes, Wijken (bot/dashboard/desk.py)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.dashboard.viewer import Viewer
 from handlers.services import Services
-from storage.dashboard_figures import WijkCounts, wijk_counts
+from storage.dashboard_figures import WijkCounts, WindowMemo, wijk_counts
 from storage.models import Area
 
 
@@ -48,8 +48,10 @@ async def visible_wijken(session: AsyncSession, viewer: Viewer) -> list[Area]:
     return list(await session.scalars(query))
 
 
-async def overview_rows(session: AsyncSession, services: Services, viewer: Viewer) -> list[WijkRow]:
-    counts = await wijk_counts(session, services.clock.now())
+async def overview_rows(
+    session: AsyncSession, services: Services, viewer: Viewer, memo: WindowMemo | None = None
+) -> list[WijkRow]:
+    counts = await wijk_counts(session, services.clock.now(), memo)
     return [
         WijkRow(area.id, area.name, counts.get(area.id, WijkCounts()), area.inhabitants, area.geometry)
         for area in await visible_wijken(session, viewer)

@@ -6,8 +6,10 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 
 from bot.app import App
+from storage.reports import Report
 from tests import statistics_data
 from tests.bot.dashboard.support import Client, People, link_for, login
 from tests.bot.dashboard.test_reports import open_report
@@ -111,3 +113,24 @@ async def test_beheerders_see_every_dashboard_action_in_the_audit_log(
     html = await (await client.get("/dashboard/audit")).text()
     assert "export aggregaat csv 2026-11-01..2026-11-22 wijk=alle" in html
     assert "login" in html and "/dashboard" in html and "p-beheerder" in html
+
+
+async def test_the_overview_and_chart_show_a_new_report_at_once(
+    app: App, client: Client, people: People
+) -> None:
+    """The window counts and the chart are reused between page loads, never past a new report."""
+    html = await login(client, await link_for(app, people.beheerder))
+    assert re.search(r">Oud Krispijn</a></th>\s*<td[^>]*>1</td>\s*<td[^>]*>2</td>", html)
+    before = await (await client.get(f"/dashboard/grafiek/{people.known.krispijn.id}.png")).read()
+    assert before == await (await client.get(f"/dashboard/grafiek/{people.known.krispijn.id}.png")).read()
+    now = app.services.clock.now() - timedelta(minutes=5)
+    async with app.services.db() as session:
+        session.add(
+            Report(category="inbraak", area_id=people.known.krispijn.id, created_at=now, updated_at=now)
+        )
+        await session.commit()
+    html = await (await client.get("/dashboard")).text()
+    # open 1 → 2 and the last 7 days 2 → 3 for Oud Krispijn
+    assert re.search(r">Oud Krispijn</a></th>\s*<td[^>]*>2</td>\s*<td[^>]*>3</td>", html)
+    after = await (await client.get(f"/dashboard/grafiek/{people.known.krispijn.id}.png")).read()
+    assert after.startswith(b"\x89PNG") and after != before
