@@ -88,6 +88,9 @@ async def test_a_coordinators_round_through_the_dashboard(site: Site, page: Page
     await expect(page.locator(".chart img")).to_be_visible()
     await page.wait_for_function("() => document.querySelector('.chart img').complete", timeout=20_000)
     assert await page.locator(".chart img").evaluate("img => img.naturalWidth") > 100  # a real PNG
+    # The legend's colour swatches are small squares beside their labels, not blocks as wide as the map.
+    swatch = await page.locator(".legend .swatch").first.bounding_box()
+    assert swatch is not None and swatch["width"] <= 24 and swatch["height"] <= 24, swatch
     await expect(page.get_by_role("main")).to_contain_text("Oud Krispijn")
     await expect(page.get_by_role("main")).not_to_contain_text("Sterrenburg")
     await screenshot(page, "02-overzicht")
