@@ -15,12 +15,12 @@ removed", or "members joined" (the group grew), judged against ``listGroups``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 
-from bot.adapters.keyed_locks import KeyedLocks
 from bot.adapters.signal.groups import GroupDirectory, GroupInfo
 from bot.adapters.signal.menus import keycap_number, latest_menu, menu_of_message, number_of, pick
 from bot.adapters.signal.parse import Event, GroupChanged, Reacted, Said, Who, parse_event
@@ -55,7 +55,8 @@ class SignalIntake:
         self._groups = groups
         self._own = own_number
         self._sleep = sleep
-        self._locks = KeyedLocks()  # per chat: one chat's messages in order
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: dict[str, int] = {}
         self.ignored = 0  # events not stored (receipts, typing, malformed): tests and logs
         self.received = 0  # events taken from the stream (stored or ignored)
         self._arrived = asyncio.Condition()
@@ -104,7 +105,7 @@ class SignalIntake:
         if event is None:
             return False
         chat = event.group_id or event.who.id
-        async with self._locks.hold(chat):
+        async with self._turn(chat):
             incoming = await self.incoming(event, row.received_at, row.external_key)
             if incoming is None:
                 return False
@@ -209,6 +210,18 @@ class SignalIntake:
         async with self._app.services.db() as session:
             chat = await get_chat(session, Platform.SIGNAL, external_id)
         return chat.id if chat is not None else None
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, key: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._locks[key]
 
     async def idle(self) -> None:
         await self._app.inbox.idle()

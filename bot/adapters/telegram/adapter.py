@@ -7,14 +7,16 @@ updates race to create the same chat or person row.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from telegram import Bot, CallbackQuery, Update
 from telegram.error import TelegramError
 
-from bot.adapters.keyed_locks import KeyedLocks
 from bot.adapters.telegram.convert import from_update
 from bot.app import App
 from handlers.clock import Clock
@@ -60,6 +62,35 @@ class AdminCache:
 
     def forget(self, chat_id: int) -> None:
         self._cache.pop(chat_id, None)
+
+
+class KeyedLocks:
+    """One lock per key while someone holds or waits for it; no unbounded growth."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, *keys: str) -> AsyncIterator[None]:
+        """Hold every key's lock; always taken in sorted order, so two holders never deadlock."""
+        async with contextlib.AsyncExitStack() as stack:
+            for key in sorted(set(keys)):
+                await stack.enter_async_context(self._one(key))
+            yield
+
+    @contextlib.asynccontextmanager
+    async def _one(self, chat_id: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[chat_id]
+            if users <= 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
 
 
 def lock_keys(incoming: Incoming) -> tuple[str, ...]:

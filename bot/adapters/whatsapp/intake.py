@@ -11,14 +11,15 @@ button it stands for at handling time, against the menu the previous reply left.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.keyed_locks import KeyedLocks
 from bot.adapters.whatsapp.parse import Parsed, parse_webhook
 from bot.adapters.whatsapp.words import DEFAULT_COMMAND_WORDS
 from bot.app import App
@@ -44,7 +45,8 @@ class WhatsAppIntake:
     def __init__(self, app: App, words: Mapping[str, str] = DEFAULT_COMMAND_WORDS) -> None:
         self._app = app
         self._words = words
-        self._locks = KeyedLocks()  # per chat: one chat's messages in order
+        self._locks: dict[str, asyncio.Lock] = {}  # per number: one person's messages in order
+        self._users: dict[str, int] = {}  # how many rows hold or wait for each lock
         app.inbox.add_handler(Platform.WHATSAPP, self.handle_row)
 
     async def on_update(self, parsed: Parsed) -> None:
@@ -74,7 +76,7 @@ class WhatsAppIntake:
         if not parsed.incoming:
             return False
         incoming = parsed.incoming[0]
-        async with self._locks.hold(incoming.chat_id):
+        async with self._turn(incoming.chat_id):
             incoming = await self._with_menu_choice(incoming)
             await self._app.handle(incoming, row.id)
         return True
@@ -85,6 +87,18 @@ class WhatsAppIntake:
         async with self._app.services.db() as session:
             contact = await get_contact(session, incoming.chat_id)
         return press_numbered(incoming, contact) if contact is not None else incoming
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, key: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._locks[key]
 
     async def idle(self) -> None:
         """Wait until every message received so far is handled (tests, shutdown)."""
